@@ -1,0 +1,52 @@
+# Two commands matter: `make run` and `make test`. Both install into .venv and start
+# PostgreSQL and Redis when they are installed but not running.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+export DJANGO_SETTINGS_MODULE := wecasa.settings
+
+.PHONY: run test lint format bench install services deps-system messages clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+install: $(BIN)/python
+	$(BIN)/pip install --quiet -e ".[dev]"
+
+# Debian packages the test suite needs (Chromium for Playwright, gettext for messages).
+deps-system:
+	@bash scripts/system-deps.sh
+
+services:
+	@bash scripts/services.sh
+
+messages: install
+	@bash scripts/compilemessages.sh
+
+run: install services messages
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py seed_demo
+	@bash scripts/run.sh $(PORT)
+
+test: install deps-system services messages
+	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
+	$(BIN)/pytest -p no:cacheprovider $(PYTEST_ARGS); rc=$$?; \
+	  if [ $$rc -eq 5 ]; then echo "pytest collected no tests: failing"; exit 1; fi; exit $$rc
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+bench: install services
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python bench/dispatch.py
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache

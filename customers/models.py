@@ -1,0 +1,97 @@
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Customer(models.Model):
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="customer")
+    created_at = models.DateTimeField(default=timezone.now)
+    is_blacklisted = models.BooleanField(_("blacklisted"), default=False, db_index=True)
+    blacklisted_at = models.DateTimeField(null=True, blank=True)
+    blacklist_reason = models.TextField(blank=True)
+    # Payment provider's customer id (Stripe "cus_..."; the fake gateway makes its own).
+    gateway_customer_id = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = _("customer")
+        verbose_name_plural = _("customers")
+
+    def __str__(self):
+        return self.user.email
+
+
+class AddressQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(deleted_at__isnull=True)
+
+
+class Address(models.Model):
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="addresses")
+    label = models.CharField(_("label"), max_length=60, blank=True)
+    street = models.CharField(_("street"), max_length=200)
+    postal_code = models.CharField(_("postal code"), max_length=10)
+    city = models.CharField(_("city"), max_length=100)
+    lat = models.DecimalField(
+        max_digits=9, decimal_places=6, validators=[MinValueValidator(Decimal(-90)), MaxValueValidator(Decimal(90))]
+    )
+    lng = models.DecimalField(
+        max_digits=9, decimal_places=6, validators=[MinValueValidator(Decimal(-180)), MaxValueValidator(Decimal(180))]
+    )
+    # h3 cell (integer form) at settings.H3_RESOLUTION, computed on save by customers.services.
+    h3_cell = models.BigIntegerField(db_index=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    # Soft delete: bookings keep pointing at the address they were made for.
+    deleted_at = models.DateTimeField(null=True, blank=True)
+
+    objects = AddressQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("address")
+        verbose_name_plural = _("addresses")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(lat__gte=-90, lat__lte=90, lng__gte=-180, lng__lte=180),
+                name="address_coordinates_in_range",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.street}, {self.postal_code} {self.city}"
+
+
+class PaymentMethod(models.Model):
+    """Reference to a card saved at the payment provider for off-session charges."""
+
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="payment_methods")
+    gateway = models.CharField(max_length=16)  # "fake" or "stripe"
+    gateway_payment_method_id = models.CharField(max_length=64)
+    brand = models.CharField(max_length=32, blank=True)
+    last4 = models.CharField(max_length=4, blank=True)
+    exp_month = models.PositiveSmallIntegerField(null=True, blank=True)
+    exp_year = models.PositiveSmallIntegerField(null=True, blank=True)
+    is_default = models.BooleanField(default=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    detached_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("payment method")
+        verbose_name_plural = _("payment methods")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["gateway", "gateway_payment_method_id"], name="payment_method_unique_per_gateway"
+            ),
+            models.UniqueConstraint(
+                fields=["customer"],
+                condition=models.Q(is_default=True, detached_at__isnull=True),
+                name="one_default_payment_method_per_customer",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.brand} •••• {self.last4}"

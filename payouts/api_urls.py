@@ -1,0 +1,2 @@
+app_name = "payouts_api"
+urlpatterns = []

@@ -1,0 +1,199 @@
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+def private_storage():
+    from django.core.files.storage import storages
+
+    return storages["private"]
+
+
+class Pro(models.Model):
+    class Status(models.TextChoices):
+        ONBOARDING = "onboarding", _("Onboarding")
+        ACTIVE = "active", _("Active")
+        SUSPENDED = "suspended", _("Suspended")
+
+    class PayoutFrequency(models.TextChoices):
+        WEEKLY = "weekly", _("Weekly")
+        MONTHLY = "monthly", _("Monthly")
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="pro")
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.ONBOARDING, db_index=True)
+    # Personal link slug: exists from sign-up, shown once a session is completed.
+    slug = models.SlugField(unique=True, max_length=80)
+    referral_code = models.CharField(max_length=12, unique=True)
+    referred_by = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="referred_pros"
+    )
+    terms_accepted_at = models.DateTimeField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    photo = models.ImageField(_("photo"), upload_to="pros/photos/", blank=True)
+    bio = models.TextField(_("short bio"), max_length=600, blank=True)
+    services = models.ManyToManyField("catalog.Service", related_name="pros", blank=True)
+
+    # Zone: a base point and a travel radius, expanded into ZoneCell rows.
+    base_address = models.CharField(_("base address"), max_length=250, blank=True)
+    base_lat = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    base_lng = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    radius_km = models.PositiveSmallIntegerField(
+        _("travel radius (km)"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(50)]
+    )
+
+    is_paused = models.BooleanField(_("paused"), default=False)
+    id_verified_at = models.DateTimeField(null=True, blank=True)
+    suspended_at = models.DateTimeField(null=True, blank=True)
+    suspension_reason = models.TextField(blank=True)
+
+    # 0-100; higher means more proposals. Computed later from answers, honouring, ratings, rebookings.
+    score = models.PositiveSmallIntegerField(
+        default=settings.PRO_DEFAULT_SCORE, validators=[MinValueValidator(0), MaxValueValidator(100)]
+    )
+    completed_sessions_count = models.PositiveIntegerField(default=0)
+
+    iban = models.CharField(_("IBAN"), max_length=34, blank=True)
+    bic = models.CharField(_("BIC"), max_length=11, blank=True)
+    account_holder = models.CharField(_("account holder"), max_length=140, blank=True)
+    payout_frequency = models.CharField(
+        _("payout frequency"), max_length=8, choices=PayoutFrequency.choices, default=PayoutFrequency.WEEKLY
+    )
+    # Stripe Connect account id (money owed to pros stays at the provider).
+    gateway_account_id = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = _("pro")
+        verbose_name_plural = _("pros")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(score__gte=0, score__lte=100), name="pro_score_0_100"),
+        ]
+
+    def __str__(self):
+        return self.user.get_full_name()
+
+    @property
+    def is_id_verified(self) -> bool:
+        return self.id_verified_at is not None
+
+    @property
+    def has_personal_link(self) -> bool:
+        return self.completed_sessions_count > 0
+
+
+class ZoneCell(models.Model):
+    """One h3 cell of a pro's zone, carrying what ranking needs so candidates come off an index.
+
+    `dispatchable` and `score` are denormalised from Pro by pros.services (refreshed on every
+    change of status, pause, verification, score or zone), so the candidate query walks
+    (cell, dispatchable, -score, distance_m) and stops after the K it needs.
+    """
+
+    pro = models.ForeignKey(Pro, on_delete=models.CASCADE, related_name="zone_cells")
+    cell = models.BigIntegerField()
+    distance_m = models.PositiveIntegerField()  # from the pro's base to the cell centre
+    score = models.PositiveSmallIntegerField(default=settings.PRO_DEFAULT_SCORE)
+    dispatchable = models.BooleanField(default=False)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["pro", "cell"], name="zone_cell_unique_per_pro")]
+        indexes = [
+            models.Index(
+                "cell",
+                models.F("score").desc(),
+                "distance_m",
+                "pro",
+                name="zone_cell_ranked",
+                condition=models.Q(dispatchable=True),
+            ),
+        ]
+
+
+class WorkingHours(models.Model):
+    class Weekday(models.IntegerChoices):
+        MONDAY = 0, _("Monday")
+        TUESDAY = 1, _("Tuesday")
+        WEDNESDAY = 2, _("Wednesday")
+        THURSDAY = 3, _("Thursday")
+        FRIDAY = 4, _("Friday")
+        SATURDAY = 5, _("Saturday")
+        SUNDAY = 6, _("Sunday")
+
+    pro = models.ForeignKey(Pro, on_delete=models.CASCADE, related_name="working_hours")
+    weekday = models.PositiveSmallIntegerField(choices=Weekday.choices)
+    start_time = models.TimeField()  # Europe/Paris wall-clock
+    end_time = models.TimeField()
+
+    class Meta:
+        ordering = ["weekday", "start_time"]
+        verbose_name = _("working hours")
+        verbose_name_plural = _("working hours")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(end_time__gt=models.F("start_time")), name="hours_end_after_start"),
+            models.CheckConstraint(condition=models.Q(weekday__gte=0, weekday__lte=6), name="hours_weekday_valid"),
+        ]
+        indexes = [models.Index(fields=["pro", "weekday"], name="hours_pro_weekday")]
+
+
+class TimeOff(models.Model):
+    """Days off: whole Paris days from start_date to end_date inclusive."""
+
+    pro = models.ForeignKey(Pro, on_delete=models.CASCADE, related_name="time_off")
+    start_date = models.DateField()
+    end_date = models.DateField()
+    reason = models.CharField(max_length=120, blank=True)
+
+    class Meta:
+        ordering = ["start_date"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(end_date__gte=models.F("start_date")), name="time_off_ordered"),
+        ]
+        indexes = [models.Index(fields=["pro", "start_date", "end_date"], name="time_off_pro_dates")]
+
+
+class Document(models.Model):
+    class Kind(models.TextChoices):
+        ID = "id", _("Identity document")
+        DIPLOMA = "diploma", _("Diploma")
+        CERTIFICATE = "certificate", _("Training certificate")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending review")
+        VERIFIED = "verified", _("Verified")
+        REJECTED = "rejected", _("Rejected")
+
+    pro = models.ForeignKey(Pro, on_delete=models.CASCADE, related_name="documents")
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    # Private storage: never under MEDIA_URL; served by an access-checked view.
+    file = models.FileField(storage=private_storage, upload_to="documents/%Y/%m/")
+    original_name = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=100)
+    size_bytes = models.PositiveIntegerField()
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING, db_index=True)
+    rejection_reason = models.TextField(blank=True)
+    uploaded_at = models.DateTimeField(default=timezone.now)
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-uploaded_at", "-id"]
+        verbose_name = _("document")
+        verbose_name_plural = _("documents")
+
+    def __str__(self):
+        return f"{self.get_kind_display()} ({self.pro})"
+
+
+class ReferralInvite(models.Model):
+    pro = models.ForeignKey(Pro, on_delete=models.CASCADE, related_name="referral_invites")
+    email = models.EmailField()
+    name = models.CharField(max_length=120, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [models.UniqueConstraint(fields=["pro", "email"], name="referral_invite_once_per_email")]

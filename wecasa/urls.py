@@ -1,0 +1,34 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from django.views.generic import RedirectView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from core.views import healthz
+
+api_v1 = [
+    path("schema", SpectacularAPIView.as_view(), name="schema"),
+    path("docs", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("", include("catalog.api_urls")),
+    path("", include("customers.api_urls")),
+    path("", include("pros.api_urls")),
+    path("", include("bookings.api_urls")),
+    path("", include("notifications.api_urls")),
+    path("", include("payouts.api_urls")),
+]
+
+urlpatterns = [
+    path("healthz", healthz, name="healthz"),
+    path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("api/v1/", include((api_v1, "api"))),
+    path("pro/", include("pros.urls")),
+    path("pro/", include("bookings.urls")),
+    path("pro/", include("notifications.urls")),
+    path("", RedirectView.as_view(pattern_name="bookings:dashboard", permanent=False)),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
