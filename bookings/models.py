@@ -1,3 +1,290 @@
-from django.db import models
+"""Booking requests, the proposals the dispatch engine sends, counter-offers, bookings and
+the request's timeline.
 
-# Create your models here.
+Travel buffer and the exclusion constraint: a booking stores both its `period` (the session
+itself, shown in agendas) and `busy` = [start, end + DISPATCH_TRAVEL_BUFFER), the time the pro
+is taken including the way to the next customer. The exclusion constraint is on `busy`, so the
+database itself guarantees a travel gap between two sessions of one pro (two busy ranges
+overlap exactly when the sessions are closer than the buffer, whichever comes first). The
+buffer is snapshotted per booking: changing the setting applies to new bookings only.
+"""
+
+from django.conf import settings
+from django.contrib.postgres.constraints import ExclusionConstraint
+from django.contrib.postgres.fields import DateTimeRangeField, RangeOperators
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class BookingRequest(models.Model):
+    class Status(models.TextChoices):
+        DISPATCHING = "dispatching", _("Looking for a pro")
+        AWAITING_CUSTOMER = "awaiting_customer", _("Awaiting the customer's answer")
+        CONFIRMED = "confirmed", _("Confirmed")
+        UNFULFILLED = "unfulfilled", _("No pro found")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    class Origin(models.TextChoices):
+        CUSTOMER = "customer", _("Customer")
+        PRO = "pro", _("Pro (new session for a customer)")
+
+    OPEN_STATUSES = (Status.DISPATCHING, Status.AWAITING_CUSTOMER)
+
+    customer = models.ForeignKey(
+        "customers.Customer", on_delete=models.PROTECT, related_name="booking_requests"
+    )
+    service = models.ForeignKey("catalog.Service", on_delete=models.PROTECT, related_name="+")
+    address = models.ForeignKey("customers.Address", on_delete=models.PROTECT, related_name="+")
+    start = models.DateTimeField()
+    end = models.DateTimeField()
+    notes = models.TextField(_("notes"), blank=True, max_length=1000)
+    # Price snapshot taken at creation (the catalogue may change afterwards).
+    price_cents = models.PositiveIntegerField()
+    pro_net_cents = models.PositiveIntegerField()
+    platform_share_cents = models.PositiveIntegerField()
+
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DISPATCHING)
+    origin = models.CharField(max_length=10, choices=Origin.choices, default=Origin.CUSTOMER)
+    # Exclusive request (or the pro who set up a pro-origin session).
+    exclusive_pro = models.ForeignKey(
+        "pros.Pro",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="exclusive_requests",
+    )
+    fallback_to_others = models.BooleanField(default=False)
+
+    # When the engine must look at this request again (next wave, an expiry, the deadline).
+    next_dispatch_at = models.DateTimeField(null=True, blank=True)
+    # Set when candidates ran out: the request waits in support's queue.
+    flagged_at = models.DateTimeField(null=True, blank=True)
+    # start - BOOKING_MIN_LEAD: unfulfilled (and the customer told) when nothing is confirmed by then.
+    booking_deadline = models.DateTimeField()
+
+    created_at = models.DateTimeField(default=timezone.now)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    cancel_reason = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("booking request")
+        verbose_name_plural = _("booking requests")
+        indexes = [
+            models.Index(
+                fields=["next_dispatch_at"],
+                name="request_due",
+                condition=models.Q(next_dispatch_at__isnull=False),
+            ),
+            models.Index(
+                fields=["start"],
+                name="request_flagged_queue",
+                condition=models.Q(flagged_at__isnull=False),
+            ),
+            models.Index(fields=["customer", "-created_at"], name="request_customer_recent"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end__gt=models.F("start")), name="request_end_after_start"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(
+                    price_cents=models.F("pro_net_cents") + models.F("platform_share_cents")
+                ),
+                name="request_price_balanced",
+            ),
+        ]
+
+    def __str__(self):
+        return f"#{self.pk} {self.service_id} {self.start:%Y-%m-%d %H:%M}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in self.OPEN_STATUSES
+
+
+class Proposal(models.Model):
+    class Status(models.TextChoices):
+        SENT = "sent", _("Sent")
+        ACCEPTED = "accepted", _("Accepted")
+        REFUSED = "refused", _("Refused")
+        EXPIRED = "expired", _("Expired")
+        WITHDRAWN = "withdrawn", _("No longer available")
+        COUNTERED = "countered", _("Other time proposed")
+
+    request = models.ForeignKey(BookingRequest, on_delete=models.CASCADE, related_name="proposals")
+    pro = models.ForeignKey("pros.Pro", on_delete=models.CASCADE, related_name="proposals")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.SENT)
+    # Sent by support outside the pro's settings; does not count for score or fairness.
+    is_bonus = models.BooleanField(default=False)
+    sent_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-sent_at", "-id"]
+        verbose_name = _("proposal")
+        verbose_name_plural = _("proposals")
+        constraints = [
+            models.UniqueConstraint(fields=["request", "pro"], name="proposal_once_per_pro"),
+            models.UniqueConstraint(
+                fields=["request"],
+                condition=models.Q(status="accepted"),
+                name="proposal_one_accepted_per_request",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["expires_at"], name="proposal_due", condition=models.Q(status="sent")
+            ),
+            models.Index(
+                fields=["pro", "expires_at"],
+                name="proposal_open_for_pro",
+                condition=models.Q(status="sent"),
+            ),
+            # Fairness: proposals a pro received in the last days.
+            models.Index(
+                fields=["pro", "sent_at"],
+                name="proposal_pro_recent",
+                condition=models.Q(is_bonus=False),
+            ),
+        ]
+
+    def __str__(self):
+        return (
+            f"proposal #{self.pk} request #{self.request_id} -> pro #{self.pro_id} ({self.status})"
+        )
+
+
+class CounterOffer(models.Model):
+    """A pro's "another time" answer; the customer accepts or declines it while dispatch goes on."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Waiting for the customer")
+        ACCEPTED = "accepted", _("Accepted")
+        DECLINED = "declined", _("Declined")
+        LAPSED = "lapsed", _("Lapsed")
+
+    proposal = models.OneToOneField(
+        Proposal, on_delete=models.CASCADE, related_name="counter_offer"
+    )
+    request = models.ForeignKey(
+        BookingRequest, on_delete=models.CASCADE, related_name="counter_offers"
+    )
+    pro = models.ForeignKey("pros.Pro", on_delete=models.CASCADE, related_name="counter_offers")
+    start = models.DateTimeField()
+    end = models.DateTimeField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    created_at = models.DateTimeField(default=timezone.now)
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["start", "id"]
+        verbose_name = _("counter-offer")
+        verbose_name_plural = _("counter-offers")
+        indexes = [
+            models.Index(fields=["request"], name="counter_open", condition=models.Q(status="open"))
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end__gt=models.F("start")), name="counter_end_after_start"
+            ),
+        ]
+
+
+class Booking(models.Model):
+    class Status(models.TextChoices):
+        CONFIRMED = "confirmed", _("Confirmed")
+        COMPLETED = "completed", _("Completed")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    request = models.OneToOneField(BookingRequest, on_delete=models.PROTECT, related_name="booking")
+    pro = models.ForeignKey("pros.Pro", on_delete=models.PROTECT, related_name="bookings")
+    customer = models.ForeignKey(
+        "customers.Customer", on_delete=models.PROTECT, related_name="bookings"
+    )
+    service = models.ForeignKey("catalog.Service", on_delete=models.PROTECT, related_name="+")
+    address = models.ForeignKey("customers.Address", on_delete=models.PROTECT, related_name="+")
+    start = models.DateTimeField()
+    end = models.DateTimeField()
+    period = DateTimeRangeField()  # [start, end)
+    busy = (
+        DateTimeRangeField()
+    )  # [start, end + travel buffer): what the exclusion constraint guards
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.CONFIRMED)
+    price_cents = models.PositiveIntegerField()
+    pro_net_cents = models.PositiveIntegerField()
+    platform_share_cents = models.PositiveIntegerField()
+    created_at = models.DateTimeField(default=timezone.now)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["start", "id"]
+        verbose_name = _("booking")
+        verbose_name_plural = _("bookings")
+        constraints = [
+            ExclusionConstraint(
+                name="booking_no_overlap_per_pro",
+                expressions=[("pro", RangeOperators.EQUAL), ("busy", RangeOperators.OVERLAPS)],
+                condition=~models.Q(status="cancelled"),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(end__gt=models.F("start")), name="booking_end_after_start"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(
+                    price_cents=models.F("pro_net_cents") + models.F("platform_share_cents")
+                ),
+                name="booking_price_balanced",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["pro", "start"], name="booking_pro_agenda"),
+            models.Index(fields=["customer", "-start"], name="booking_customer_recent"),
+        ]
+
+    def __str__(self):
+        return f"booking #{self.pk} pro #{self.pro_id} {self.start:%Y-%m-%d %H:%M}"
+
+
+class BookingEvent(models.Model):
+    """One line of a booking request's timeline: who did what, when, with what data."""
+
+    request = models.ForeignKey(BookingRequest, on_delete=models.CASCADE, related_name="events")
+    booking = models.ForeignKey(
+        Booking, null=True, blank=True, on_delete=models.CASCADE, related_name="events"
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    kind = models.CharField(max_length=40)
+    data = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("booking event")
+        verbose_name_plural = _("booking events")
+        indexes = [models.Index(fields=["request", "created_at"], name="event_request_timeline")]
+
+    def __str__(self):
+        return f"{self.created_at:%Y-%m-%d %H:%M:%S} {self.kind}"
+
+
+class Favorite(models.Model):
+    customer = models.ForeignKey(
+        "customers.Customer", on_delete=models.CASCADE, related_name="favorites"
+    )
+    pro = models.ForeignKey("pros.Pro", on_delete=models.CASCADE, related_name="favorited_by")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("favourite pro")
+        verbose_name_plural = _("favourite pros")
+        constraints = [models.UniqueConstraint(fields=["customer", "pro"], name="favorite_once")]
+
+    def __str__(self):
+        return f"{self.customer_id} -> {self.pro_id}"
