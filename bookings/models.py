@@ -192,6 +192,9 @@ class CounterOffer(models.Model):
             ),
         ]
 
+    def __str__(self):
+        return f"counter-offer #{self.pk} {self.start:%Y-%m-%d %H:%M} ({self.status})"
+
 
 class Booking(models.Model):
     class Status(models.TextChoices):
