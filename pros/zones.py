@@ -5,15 +5,9 @@ import math
 import h3
 from django.conf import settings
 
+from core.geo import cell_of, distance_m
 
-def cell_of(lat, lng, resolution: int | None = None) -> int:
-    """The integer h3 cell containing (lat, lng) at the configured resolution."""
-    resolution = resolution or settings.H3_RESOLUTION
-    return h3.str_to_int(h3.latlng_to_cell(float(lat), float(lng), resolution))
-
-
-def distance_m(a: tuple[float, float], b: tuple[float, float]) -> int:
-    return round(h3.great_circle_distance(a, b, unit="m"))
+__all__ = ["cell_of", "distance_m", "zone_cells"]
 
 
 def zone_cells(lat, lng, radius_km: float, resolution: int | None = None) -> list[tuple[int, int]]:
