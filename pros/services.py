@@ -37,3 +37,11 @@ def pro_set_zone(*, pro: Pro, base_address: str, lat, lng, radius_km: int, actor
     audit(action="pro.zone_set", subject=pro, actor=actor,
           data={"lat": str(lat), "lng": str(lng), "radius_km": radius_km, "cells": len(cells)})
     return len(cells)
+
+
+def pro_record_completed_session(*, pro: Pro) -> None:
+    """Count one completed session (bookings calls this); the first one unlocks the personal link."""
+    from django.db.models import F
+
+    Pro.objects.filter(pk=pro.pk).update(completed_sessions_count=F("completed_sessions_count") + 1)
+    audit(action="pro.session_completed", subject=pro)
