@@ -200,3 +200,125 @@ def booking_row(*, pro, customer, address, service, start, status="confirmed", *
         platform_share_cents=request.platform_share_cents,
         **fields,
     )
+
+
+# --- pros -----------------------------------------------------------------------------------
+
+PARIS_CENTRE = (48.8566, 2.3522)
+TEST_IBAN = "FR1420041010050500013M02606"
+MINIMAL_PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def _now():
+    from django.utils import timezone
+
+    return timezone.now()
+
+
+def _as_time(value):
+    from datetime import time
+
+    return value if isinstance(value, time) else time.fromisoformat(value)
+
+
+class ProFactory(factory.django.DjangoModelFactory):
+    """A pro built through pros.services, like the UI builds one.
+
+    ProFactory()                      -> onboarding pro, nothing set up.
+    ProFactory(active=True)           -> ACTIVE, ID verified, dispatchable: zone around central
+                                         Paris (10 km), every active service, every day
+                                         07:00-22:00 Paris time, an IBAN.
+    ProFactory(active=True, lat=48.86, lng=2.34, radius_km=5, services=[svc],
+               hours=[(0, "09:00", "12:00"), (0, "14:00", "18:00")], paused=False, score=70)
+    Without active=True, only what is passed is set up (lat/lng -> zone, services, hours,
+    verified=True -> verified ID document, iban=...).
+    """
+
+    class Meta:
+        model = "pros.Pro"
+        skip_postgeneration_save = True
+
+    user = factory.SubFactory(UserFactory)
+    slug = factory.Sequence(lambda n: f"pro-{n}")
+    referral_code = factory.Sequence(lambda n: f"REF{n:05d}")
+    terms_accepted_at = factory.LazyFunction(_now)
+
+    @classmethod
+    def _create(
+        cls,
+        model_class,
+        *args,
+        active=False,
+        lat=None,
+        lng=None,
+        radius_km=None,
+        base_address=None,
+        services=None,
+        hours=None,
+        verified=None,
+        paused=False,
+        iban=None,
+        **kwargs,
+    ):
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        from catalog.models import Service
+        from pros import services as pro_services
+        from pros.models import Document
+
+        pro = super()._create(model_class, *args, **kwargs)
+        if active:
+            lat = PARIS_CENTRE[0] if lat is None else lat
+            lng = PARIS_CENTRE[1] if lng is None else lng
+            radius_km = 10 if radius_km is None else radius_km
+            services = list(Service.objects.active()) if services is None else services
+            hours = [(day, "07:00", "22:00") for day in range(7)] if hours is None else hours
+            verified = True if verified is None else verified
+            iban = TEST_IBAN if iban is None else iban
+        if services is not None:
+            pro_services.pro_set_services(pro=pro, services=services)
+        if hours is not None:
+            ranges = [(day, _as_time(start), _as_time(end)) for day, start, end in hours]
+            pro_services.pro_set_working_hours(pro=pro, ranges=ranges)
+        if lat is not None and lng is not None:
+            pro_services.pro_set_zone(
+                pro=pro,
+                base_address=base_address or f"{lat}, {lng}",
+                lat=lat,
+                lng=lng,
+                radius_km=radius_km or 10,
+            )
+        if verified:
+            document = pro_services.document_upload(
+                pro=pro,
+                kind=Document.Kind.ID,
+                uploaded_file=SimpleUploadedFile("id.pdf", MINIMAL_PDF, "application/pdf"),
+            )
+            pro_services.document_verify(document=document, by=None)
+        if iban:
+            pro_services.pro_set_bank_details(
+                pro=pro,
+                iban=iban,
+                account_holder=pro.user.get_full_name(),
+                payout_frequency=pro.payout_frequency,
+            )
+        if paused:
+            pro_services.pro_set_paused(pro=pro, paused=True)
+        pro = pro_services.pro_refresh_status(pro=pro)
+        if active:
+            assert pro.status == pro.Status.ACTIVE, "ProFactory(active=True) must build an active pro"
+        return pro
+
+
+class DocumentFactory(factory.django.DjangoModelFactory):
+    """A pending document with a tiny real PDF in private storage (use document_upload for checks)."""
+
+    class Meta:
+        model = "pros.Document"
+
+    pro = factory.SubFactory(ProFactory)
+    kind = "id"
+    file = factory.django.FileField(filename="id.pdf", data=MINIMAL_PDF)
+    original_name = "id.pdf"
+    content_type = "application/pdf"
+    size_bytes = len(MINIMAL_PDF)

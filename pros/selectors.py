@@ -1,0 +1,102 @@
+"""Reads about pros that carry logic: what is missing, the zone summary, access-checked getters."""
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from .models import Document, Pro
+
+
+@dataclass(frozen=True)
+class MissingItem:
+    key: str
+    label: str
+    url_name: str  # the settings page where the pro fixes it
+
+
+def missing_for_proposals(pro: Pro) -> list[MissingItem]:
+    """What still keeps the pro from receiving proposals, in the order to fix it."""
+    missing = []
+    if not pro.services.exists():
+        missing.append(
+            MissingItem("services", _("Choose the services you offer"), "pros:settings_services")
+        )
+    if pro.radius_km is None or not pro.zone_cells.exists():
+        missing.append(
+            MissingItem("zone", _("Set your zone (base address and radius)"), "pros:settings_zone")
+        )
+    if not pro.working_hours.exists():
+        missing.append(
+            MissingItem("hours", _("Set your weekly working hours"), "pros:settings_hours")
+        )
+    if not pro.is_id_verified:
+        documents = pro.documents.filter(kind=Document.Kind.ID)
+        if documents.filter(status=Document.Status.PENDING).exists():
+            label = _("Your ID document is waiting for verification by support")
+            key = "id_pending"
+        elif documents.filter(status=Document.Status.REJECTED).exists():
+            label = _("Your ID document was rejected: upload a new one")
+            key = "id_rejected"
+        else:
+            label = _("Upload your ID document")
+            key = "id"
+        missing.append(MissingItem(key, label, "pros:settings_documents"))
+    if pro.status == Pro.Status.SUSPENDED:
+        missing.append(
+            MissingItem(
+                "suspended", _("Your account is suspended: contact support"), "pros:onboarding"
+            )
+        )
+    if pro.is_paused:
+        missing.append(
+            MissingItem(
+                "paused",
+                _("You are on pause: resume to receive proposals"),
+                "pros:settings_availability",
+            )
+        )
+    return missing
+
+
+def missing_for_payment(pro: Pro) -> list[MissingItem]:
+    missing = []
+    if not pro.iban:
+        missing.append(MissingItem("iban", _("Add your IBAN to be paid"), "pros:settings_bank"))
+    return missing
+
+
+def zone_summary(pro: Pro) -> dict | None:
+    if pro.radius_km is None or pro.base_lat is None:
+        return None
+    return {
+        "base_address": pro.base_address,
+        "lat": pro.base_lat,
+        "lng": pro.base_lng,
+        "radius_km": pro.radius_km,
+        "cells": pro.zone_cells.count(),
+        "resolution": settings.H3_RESOLUTION,
+    }
+
+
+def personal_link(pro: Pro) -> str | None:
+    """The booking link a new customer can use; only once a session has been completed."""
+    if not pro.has_personal_link:
+        return None
+    return f"{settings.SITE_URL.rstrip('/')}/book/{pro.slug}"
+
+
+def document_for_user(*, user, document_id: int) -> Document | None:
+    """The document if `user` may see it: its own pro, or staff with the view permission."""
+    document = Document.objects.select_related("pro").filter(pk=document_id).first()
+    if document is None or not user.is_authenticated:
+        return None
+    if document.pro.user_id == user.pk:
+        return document
+    if user.is_staff and user.has_perm("pros.view_document"):
+        return document
+    return None
+
+
+def rejected_documents(pro: Pro):
+    return pro.documents.filter(status=Document.Status.REJECTED)
