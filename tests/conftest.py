@@ -37,3 +37,17 @@ def api_client():
     from rest_framework.test import APIClient
 
     return APIClient()
+
+
+@pytest.fixture(autouse=True)
+def dispatch_wakeups(request, monkeypatch):
+    """Dispatch wake-ups the bookings services enqueue on commit are recorded here instead of
+    being sent to a broker (a `make run` worker must never receive test messages). Tests
+    marked `worker` keep the real publisher (with their own Redis database and queue)."""
+    sent = []
+    if request.node.get_closest_marker("worker") is None:
+        monkeypatch.setattr(
+            "bookings.tasks.publish_dispatch",
+            lambda request_id, countdown=0: sent.append((request_id, countdown)),
+        )
+    return sent

@@ -1,0 +1,79 @@
+from datetime import datetime, time, timedelta
+
+import pytest
+import time_machine
+
+from bookings import services, tasks
+from bookings.models import BookingRequest
+from catalog.models import Service
+from core.clock import PARIS
+from tests.factories import booking_customer, dispatchable_pro
+
+# A Monday morning in winter (UTC+1); sessions are booked days ahead.
+NOW = datetime(2026, 3, 2, 9, 0, tzinfo=PARIS)
+
+
+def at(days: int, hour: int, minute: int = 0) -> datetime:
+    """Paris wall-clock `hour:minute`, `days` after NOW's date."""
+    return datetime.combine(NOW.date() + timedelta(days=days), time(hour, minute), tzinfo=PARIS)
+
+
+@pytest.fixture
+def clock():
+    with time_machine.travel(NOW, tick=False) as traveller:
+        yield traveller
+
+
+@pytest.fixture
+def service(db):
+    return Service.objects.select_related("category").get(slug="menage-2h")
+
+
+@pytest.fixture
+def customer_address(db):
+    return booking_customer()
+
+
+@pytest.fixture
+def customer(customer_address):
+    return customer_address[0]
+
+
+@pytest.fixture
+def address(customer_address):
+    return customer_address[1]
+
+
+@pytest.fixture
+def make_pro(service):
+    def make(**kwargs):
+        kwargs.setdefault("services", [service])
+        return dispatchable_pro(**kwargs)
+
+    return make
+
+
+@pytest.fixture
+def book(customer, address, service):
+    """Create a request through the service and run its first dispatch step (what the
+    wake-up task does on commit)."""
+
+    def create(start, **kwargs) -> BookingRequest:
+        kwargs.setdefault("customer", customer)
+        kwargs.setdefault("address", address)
+        kwargs.setdefault("service", service)
+        request = services.booking_request_create(start=start, **kwargs)
+        tasks.dispatch_request(request.pk)
+        request.refresh_from_db()
+        return request
+
+    return create
+
+
+def sent_to(request) -> list[int]:
+    """Pros currently holding an open proposal for the request, best rank first."""
+    return list(
+        request.proposals.filter(status="sent")
+        .order_by("sent_at", "id")
+        .values_list("pro_id", flat=True)
+    )
