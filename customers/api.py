@@ -1,0 +1,271 @@
+"""Customer REST API: auth (register, token, password reset), profile, addresses. Thin views:
+validate the shape, call customers.services / selectors, serialize."""
+
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema
+from rest_framework import generics, serializers, status
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
+from rest_framework.views import APIView
+
+from core.services import login_attempt
+
+from . import selectors, services
+from .models import Address
+
+# --- serializers ------------------------------------------------------------------------------
+
+
+class UserOutSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    email = serializers.EmailField(read_only=True)
+    first_name = serializers.CharField(read_only=True)
+    last_name = serializers.CharField(read_only=True)
+    phone = serializers.CharField(read_only=True, help_text="E.164, e.g. +33612345678")
+    is_customer = serializers.BooleanField(read_only=True)
+    is_pro = serializers.BooleanField(read_only=True)
+    has_payment_method = serializers.BooleanField(read_only=True)
+
+
+def user_payload(user) -> dict:
+    customer = selectors.Customer.objects.filter(user_id=user.pk).first()
+    return UserOutSerializer(
+        {
+            "id": user.pk,
+            "email": user.email,
+            "first_name": user.first_name,
+            "last_name": user.last_name,
+            "phone": user.phone,
+            "is_customer": customer is not None,
+            # Reverse one-to-one from pros.Pro (string relation: customers never imports pros).
+            "is_pro": hasattr(user, "pro"),
+            "has_payment_method": customer is not None and selectors.has_payment_method(customer),
+        }
+    ).data
+
+
+class TokenOutSerializer(serializers.Serializer):
+    token = serializers.CharField()
+    user = UserOutSerializer()
+
+
+class RegisterInSerializer(serializers.Serializer):
+    email = serializers.EmailField(max_length=254)
+    password = serializers.CharField(max_length=128, trim_whitespace=False, write_only=True)
+    first_name = serializers.CharField(max_length=150)
+    last_name = serializers.CharField(max_length=150)
+    phone = serializers.CharField(max_length=32, help_text="French numbers may omit +33.")
+
+
+class TokenInSerializer(serializers.Serializer):
+    email = serializers.CharField(max_length=254)
+    password = serializers.CharField(max_length=128, trim_whitespace=False, write_only=True)
+
+
+class PasswordResetInSerializer(serializers.Serializer):
+    email = serializers.EmailField(max_length=254)
+
+
+class MeUpdateSerializer(serializers.Serializer):
+    first_name = serializers.CharField(max_length=150, required=False)
+    last_name = serializers.CharField(max_length=150, required=False)
+    phone = serializers.CharField(max_length=32, required=False)
+
+
+class AcceptedSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+
+
+# --- auth -------------------------------------------------------------------------------------
+
+
+class RegisterApi(APIView):
+    permission_classes = [AllowAny]
+    authentication_classes = []
+
+    @extend_schema(
+        tags=["auth"],
+        summary="Create a customer account",
+        request=RegisterInSerializer,
+        responses={201: TokenOutSerializer},
+    )
+    def post(self, request):
+        data = _valid(RegisterInSerializer, request.data)
+        customer = services.customer_register(**data)
+        token = services.auth_token_issue(user=customer.user)
+        return Response({"token": token.key, "user": user_payload(customer.user)}, status=201)
+
+
+class TokenApi(APIView):
+    """POST: log in (customers and pros alike); DELETE: log out (revokes the token)."""
+
+    throttle_scope = "login"
+
+    def get_permissions(self):
+        if self.request.method == "POST":
+            return [AllowAny()]
+        return [IsAuthenticated()]
+
+    def get_authenticators(self):
+        # Logging in needs no credentials: a stale token must not prevent it. (Django's
+        # View.setup has already set self.request to the HttpRequest here.)
+        request = getattr(self, "request", None)
+        if request is not None and request.method == "POST":
+            return []
+        return super().get_authenticators()
+
+    def get_throttles(self):
+        if self.request.method == "POST":
+            return [ScopedRateThrottle()]
+        return []
+
+    @extend_schema(
+        tags=["auth"],
+        summary="Log in: get an API token",
+        request=TokenInSerializer,
+        responses={200: TokenOutSerializer},
+    )
+    def post(self, request):
+        data = _valid(TokenInSerializer, request.data)
+        user = login_attempt(
+            email=data["email"], password=data["password"], request=request._request
+        )
+        token = services.auth_token_issue(user=user)
+        return Response({"token": token.key, "user": user_payload(user)})
+
+    @extend_schema(tags=["auth"], summary="Log out: revoke the API token", responses={204: None})
+    def delete(self, request):
+        services.auth_token_revoke(user=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class PasswordResetApi(APIView):
+    permission_classes = [AllowAny]
+    authentication_classes = []
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "password_reset"
+
+    @extend_schema(
+        tags=["auth"],
+        summary="E-mail a password reset link",
+        description="Always answers 202, whether or not an account uses this address.",
+        request=PasswordResetInSerializer,
+        responses={202: AcceptedSerializer},
+    )
+    def post(self, request):
+        data = _valid(PasswordResetInSerializer, request.data)
+        services.password_reset_request(email=data["email"])
+        return Response(
+            {
+                "detail": str(
+                    _("If an account uses this address, a reset link has been sent to it.")
+                )
+            },
+            status=status.HTTP_202_ACCEPTED,
+        )
+
+
+# --- profile ----------------------------------------------------------------------------------
+
+
+class MeApi(APIView):
+    @extend_schema(tags=["me"], summary="My profile", responses={200: UserOutSerializer})
+    def get(self, request):
+        return Response(user_payload(request.user))
+
+    @extend_schema(
+        tags=["me"],
+        summary="Update my profile (e-mail cannot be changed)",
+        request=MeUpdateSerializer,
+        responses={200: UserOutSerializer},
+    )
+    def patch(self, request):
+        data = _valid(MeUpdateSerializer, request.data)
+        services.user_profile_update(user=request.user, **data)
+        return Response(user_payload(request.user))
+
+
+class MeCustomerApi(APIView):
+    @extend_schema(
+        tags=["me"],
+        summary="Create my customer profile (for an account that is only a pro)",
+        request=None,
+        responses={200: UserOutSerializer, 201: UserOutSerializer},
+    )
+    def post(self, request):
+        existed = selectors.is_customer(request.user)
+        services.customer_create_for_user(user=request.user)
+        return Response(user_payload(request.user), status=200 if existed else 201)
+
+
+# --- addresses --------------------------------------------------------------------------------
+
+
+class AddressSerializer(serializers.ModelSerializer):
+    lat = serializers.DecimalField(max_digits=9, decimal_places=6, coerce_to_string=False)
+    lng = serializers.DecimalField(max_digits=9, decimal_places=6, coerce_to_string=False)
+
+    class Meta:
+        model = Address
+        fields = ["id", "label", "street", "postal_code", "city", "lat", "lng", "created_at"]
+        read_only_fields = ["id", "created_at"]
+
+
+class AddressInSerializer(serializers.Serializer):
+    label = serializers.CharField(max_length=60, required=False, allow_blank=True, default="")
+    street = serializers.CharField(max_length=200)
+    postal_code = serializers.CharField(max_length=10)
+    city = serializers.CharField(max_length=100)
+    # Range checks live in customers.services.address_create (one rule, one place); here only
+    # the number format, rounded to the six decimals we store.
+    lat = serializers.DecimalField(max_digits=12, decimal_places=6, coerce_to_string=False)
+    lng = serializers.DecimalField(max_digits=12, decimal_places=6, coerce_to_string=False)
+
+
+class AddressListCreateApi(generics.GenericAPIView):
+    serializer_class = AddressSerializer
+
+    def get_queryset(self):
+        return selectors.address_list(selectors.customer_for(self.request.user))
+
+    @extend_schema(tags=["addresses"], summary="My addresses")
+    def get(self, request):
+        page = self.paginate_queryset(self.get_queryset())
+        return self.get_paginated_response(AddressSerializer(page, many=True).data)
+
+    @extend_schema(
+        tags=["addresses"],
+        summary="Add an address (geocoded by the app)",
+        request=AddressInSerializer,
+        responses={201: AddressSerializer},
+    )
+    def post(self, request):
+        customer = selectors.customer_for(request.user)
+        data = _valid(AddressInSerializer, request.data)
+        address = services.address_create(customer=customer, **data)
+        return Response(AddressSerializer(address).data, status=201)
+
+
+class AddressDetailApi(APIView):
+    @extend_schema(
+        tags=["addresses"], summary="One of my addresses", responses={200: AddressSerializer}
+    )
+    def get(self, request, pk: int):
+        customer = selectors.customer_for(request.user)
+        return Response(
+            AddressSerializer(selectors.address_get(customer=customer, address_id=pk)).data
+        )
+
+    @extend_schema(tags=["addresses"], summary="Delete one of my addresses", responses={204: None})
+    def delete(self, request, pk: int):
+        customer = selectors.customer_for(request.user)
+        address = selectors.address_get(customer=customer, address_id=pk)
+        services.address_delete(customer=customer, address=address)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+def _valid(serializer_class, data) -> dict:
+    serializer = serializer_class(data=data)
+    serializer.is_valid(raise_exception=True)
+    return dict(serializer.validated_data)
