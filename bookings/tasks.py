@@ -31,7 +31,11 @@ def dispatch_sweep() -> int:
 def publish_dispatch(request_id: int, countdown: float = 0) -> None:
     """Send the wake-up (called on commit). A broker outage must not break the transition
     that already committed: the sweep will pick the request up."""
+    from django.conf import settings
+
     try:
-        dispatch_request.apply_async((request_id,), countdown=countdown)
+        dispatch_request.apply_async(
+            (request_id,), countdown=countdown, queue=settings.CELERY_TASK_DEFAULT_QUEUE
+        )
     except Exception:
         logger.exception("could not enqueue dispatch wake-up for request %s", request_id)
