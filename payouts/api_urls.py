@@ -1,2 +1,9 @@
+from django.urls import path
+
+from . import api
+
 app_name = "payouts_api"
-urlpatterns = []
+urlpatterns = [
+    path("payment-methods/setup-intent", api.SetupIntentApi.as_view(), name="setup_intent"),
+    path("payment-methods", api.PaymentMethodListCreateApi.as_view(), name="payment_methods"),
+]
