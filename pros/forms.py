@@ -1,0 +1,248 @@
+"""Pro web UI forms: parse and check input shape; the rules live in pros.services."""
+
+from datetime import time
+
+from django import forms
+from django.contrib.auth import password_validation
+from django.utils.translation import gettext_lazy as _
+
+from catalog.models import Service
+
+from .models import Document, Pro, WorkingHours
+
+TERMS_TEXT = _(
+    "I accept the Wecasa partnership terms: sign-up is free, with no fixed costs and no "
+    "exclusivity; prices are set by the platform and a commission is taken only on sessions "
+    "carried out. Platform customers stay platform customers: I will not hand out my contact "
+    "details or my prices to take a customer off the platform; doing so brings penalties up to "
+    "termination of the partnership."
+)
+
+
+class SignupForm(forms.Form):
+    first_name = forms.CharField(label=_("First name"), max_length=150)
+    last_name = forms.CharField(label=_("Last name"), max_length=150)
+    email = forms.EmailField(label=_("E-mail"))
+    phone = forms.CharField(label=_("Mobile phone"), max_length=32)
+    password = forms.CharField(
+        label=_("Password"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
+    referral_code = forms.CharField(
+        label=_("Referral code (optional)"),
+        required=False,
+        max_length=12,
+        help_text=_("The code of the pro who referred you, if any."),
+    )
+    terms = forms.BooleanField(label=TERMS_TEXT, required=True)
+
+    def __init__(self, *args, existing_user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.existing_user = existing_user
+        if existing_user is not None:
+            # A logged-in user (e.g. a customer) becomes a pro too: no new account.
+            del self.fields["email"]
+            del self.fields["password"]
+            for name in ("first_name", "last_name", "phone"):
+                self.fields[name].initial = getattr(existing_user, name)
+        if "email" in self.fields:
+            self.fields["email"].widget.attrs.update({"autocomplete": "email"})
+        self.fields["phone"].widget.attrs.update({"autocomplete": "tel", "inputmode": "tel"})
+
+    def clean_phone(self):
+        import phonenumbers
+
+        raw = self.cleaned_data["phone"]
+        try:
+            number = phonenumbers.parse(raw, "FR")
+        except phonenumbers.NumberParseException as exc:
+            raise forms.ValidationError(_("Enter a valid phone number.")) from exc
+        if not phonenumbers.is_valid_number(number):
+            raise forms.ValidationError(_("Enter a valid phone number."))
+        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+    def clean_referral_code(self):
+        return self.cleaned_data["referral_code"].strip().upper()
+
+    def clean(self):
+        cleaned = super().clean()
+        password = cleaned.get("password")
+        if password:
+            from django.contrib.auth import get_user_model
+
+            probe = get_user_model()(
+                email=cleaned.get("email", ""),
+                first_name=cleaned.get("first_name", ""),
+                last_name=cleaned.get("last_name", ""),
+            )
+            try:
+                password_validation.validate_password(password, probe)
+            except forms.ValidationError as error:
+                self.add_error("password", error)
+        return cleaned
+
+
+class LoginForm(forms.Form):
+    email = forms.EmailField(
+        label=_("E-mail"), widget=forms.EmailInput(attrs={"autocomplete": "email"})
+    )
+    password = forms.CharField(
+        label=_("Password"), widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+    )
+
+
+class ProfileForm(forms.Form):
+    photo = forms.FileField(
+        label=_("Photo"),
+        required=False,
+        help_text=_("JPEG or PNG, 5 MB at most."),
+        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png"}),
+    )
+    bio = forms.CharField(
+        label=_("Short bio"),
+        required=False,
+        max_length=600,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("A few words customers will see: your experience, your specialities."),
+    )
+
+
+class ServicesForm(forms.Form):
+    services = forms.ModelMultipleChoiceField(
+        label=_("Services"),
+        queryset=Service.objects.active().select_related("category"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def grouped(self):
+        """[(category, [(service, checked, net amount text)])] for the template."""
+        from django.utils.translation import get_language
+
+        from core.money import format_eur
+
+        language = (get_language() or "fr")[:2]
+        selected = {str(value) for value in (self["services"].value() or [])}
+        groups = {}
+        for service in self.fields["services"].queryset:
+            net = format_eur(service.pro_net_cents, language)
+            groups.setdefault(service.category, []).append(
+                (service, str(service.pk) in selected, net)
+            )
+        return list(groups.items())
+
+
+class ZoneForm(forms.Form):
+    base_address = forms.CharField(
+        label=_("Base address"),
+        max_length=250,
+        help_text=_("Where your trips start from, e.g. your home."),
+    )
+    lat = forms.DecimalField(
+        label=_("Latitude"), min_value=-90, max_value=90, max_digits=9, decimal_places=6
+    )
+    lng = forms.DecimalField(
+        label=_("Longitude"), min_value=-180, max_value=180, max_digits=9, decimal_places=6
+    )
+    radius_km = forms.IntegerField(
+        label=_("Travel radius (km)"),
+        min_value=1,
+        max_value=50,
+        help_text=_("From 1 to 50 km. The wider your zone, the more proposals you receive."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("lat", "lng"):
+            self.fields[name].widget.attrs.update({"inputmode": "decimal", "step": "any"})
+        self.fields["radius_km"].widget.attrs.update({"inputmode": "numeric"})
+
+
+class HoursForm(forms.Form):
+    """Weekly hours posted as repeated `start_<day>` / `end_<day>` pairs; blank pairs are ignored."""
+
+    def __init__(self, data=None, *, pro: Pro | None = None):
+        super().__init__(data)
+        self.pro = pro
+        self.ranges = []
+
+    def days(self):
+        """[(weekday, label, [(start, end, error)])] for the template, from the post or the pro."""
+        rows = {day: [] for day in range(7)}
+        if self.is_bound:
+            for day in range(7):
+                for start, end in zip(
+                    self.data.getlist(f"start_{day}"), self.data.getlist(f"end_{day}"), strict=False
+                ):
+                    if start or end:
+                        rows[day].append((start, end))
+        elif self.pro is not None:
+            for hours in self.pro.working_hours.all():
+                rows[hours.weekday].append(
+                    (hours.start_time.strftime("%H:%M"), hours.end_time.strftime("%H:%M"))
+                )
+        return [(day, WorkingHours.Weekday(day).label, rows[day] or [("", "")]) for day in range(7)]
+
+    def clean(self):
+        ranges = []
+        for day in range(7):
+            starts = self.data.getlist(f"start_{day}")
+            ends = self.data.getlist(f"end_{day}")
+            if len(starts) != len(ends):
+                raise forms.ValidationError(_("Each range needs a start and an end."))
+            for start, end in zip(starts, ends, strict=True):
+                if not start and not end:
+                    continue
+                label = WorkingHours.Weekday(day).label
+                if not start or not end:
+                    raise forms.ValidationError(
+                        _("%(day)s: each range needs a start and an end.") % {"day": label}
+                    )
+                try:
+                    start_time, end_time = time.fromisoformat(start), time.fromisoformat(end)
+                except ValueError as exc:
+                    raise forms.ValidationError(
+                        _("%(day)s: invalid time.") % {"day": label}
+                    ) from exc
+                ranges.append((day, start_time, end_time))
+        self.ranges = ranges
+        return super().clean()
+
+
+class TimeOffForm(forms.Form):
+    start_date = forms.DateField(
+        label=_("First day off"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    end_date = forms.DateField(
+        label=_("Last day off"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    reason = forms.CharField(label=_("Note (optional)"), max_length=120, required=False)
+
+
+class DocumentForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Type of document"), choices=Document.Kind.choices)
+    file = forms.FileField(
+        label=_("File"),
+        help_text=_("PDF, JPEG or PNG, 5 MB at most."),
+        widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,image/jpeg,image/png"}),
+    )
+
+
+class BankForm(forms.Form):
+    account_holder = forms.CharField(label=_("Account holder"), max_length=140)
+    iban = forms.CharField(label=_("IBAN"), max_length=42)
+    bic = forms.CharField(
+        label=_("BIC (optional)"),
+        max_length=11,
+        required=False,
+        help_text=_("Found from the IBAN when possible."),
+    )
+    payout_frequency = forms.ChoiceField(
+        label=_("Payouts"),
+        choices=Pro.PayoutFrequency.choices,
+        widget=forms.RadioSelect,
+    )
+
+
+class ReferralInviteForm(forms.Form):
+    name = forms.CharField(label=_("Their name"), max_length=120, required=False)
+    email = forms.EmailField(label=_("Their e-mail"))
