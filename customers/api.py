@@ -229,7 +229,7 @@ class AddressListCreateApi(generics.GenericAPIView):
     def get_queryset(self):
         return selectors.address_list(selectors.customer_for(self.request.user))
 
-    @extend_schema(tags=["addresses"], summary="My addresses")
+    @extend_schema(tags=["addresses"], summary="My addresses", operation_id="addresses_list")
     def get(self, request):
         page = self.paginate_queryset(self.get_queryset())
         return self.get_paginated_response(AddressSerializer(page, many=True).data)

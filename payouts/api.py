@@ -57,7 +57,11 @@ class PaymentMethodListCreateApi(generics.GenericAPIView):
     def get_queryset(self):
         return active_payment_methods(customer_for(self.request.user))
 
-    @extend_schema(tags=["payment methods"], summary="My saved cards (default first)")
+    @extend_schema(
+        tags=["payment methods"],
+        summary="My saved cards (default first)",
+        operation_id="payment_methods_list",
+    )
     def get(self, request):
         page = self.paginate_queryset(self.get_queryset())
         return self.get_paginated_response(PaymentMethodSerializer(page, many=True).data)
