@@ -14,9 +14,11 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.backends.postgresql.psycopg_any import DateTimeTZRange
+from django.db.utils import OperationalError
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from psycopg.errors import DeadlockDetected
 
 from core import clock
 from core.errors import Conflict, InvalidInput, NotAllowed, NotFound, RuleRefused
@@ -204,7 +206,16 @@ def _withdraw_open(request: BookingRequest, *, now, cancelled: bool, actor=None,
 
 
 def _book(request: BookingRequest, *, pro, start: datetime, end: datetime, now) -> Booking:
-    """Insert the booking; the exclusion constraint is the last guard against overlaps."""
+    """Insert the booking; the exclusion constraint is the last guard against overlaps.
+
+    The pro's row is locked first (FOR NO KEY UPDATE, after the request and proposal), so two
+    bookings for one pro are inserted one after the other: concurrent inserts into an
+    exclusion constraint could otherwise deadlock instead of failing cleanly."""
+    from pros.models import Pro
+
+    Pro.objects.select_for_update(no_key=True).filter(pk=pro.pk).values_list(
+        "pk", flat=True
+    ).first()
     busy_end = end + settings.DISPATCH_TRAVEL_BUFFER
     try:
         with transaction.atomic():
@@ -225,6 +236,12 @@ def _book(request: BookingRequest, *, pro, start: datetime, end: datetime, now) 
             )
     except IntegrityError as exc:
         raise AgendaConflict() from exc
+    except (
+        OperationalError
+    ) as exc:  # belt and braces: a deadlock on the constraint is a conflict too
+        if isinstance(exc.__cause__, DeadlockDetected):
+            raise AgendaConflict() from exc
+        raise
 
 
 def _confirm(request: BookingRequest, booking: Booking, *, now, actor=None, keep=None) -> None:
