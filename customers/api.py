@@ -218,9 +218,9 @@ class AddressInSerializer(serializers.Serializer):
     postal_code = serializers.CharField(max_length=10)
     city = serializers.CharField(max_length=100)
     # Range checks live in customers.services.address_create (one rule, one place); here only
-    # the number format, rounded to the six decimals we store.
-    lat = serializers.DecimalField(max_digits=12, decimal_places=6, coerce_to_string=False)
-    lng = serializers.DecimalField(max_digits=12, decimal_places=6, coerce_to_string=False)
+    # the number format (the service rounds to the six decimals we store).
+    lat = serializers.DecimalField(max_digits=None, decimal_places=None, coerce_to_string=False)
+    lng = serializers.DecimalField(max_digits=None, decimal_places=None, coerce_to_string=False)
 
 
 class AddressListCreateApi(generics.GenericAPIView):

@@ -110,6 +110,9 @@ def test_api_bad_input_answers_invalid_and_writes_nothing(customer, client_of):
     )
     assert response.status_code == 400
     assert {"lat", "postal_code"} <= set(response.json()["error"]["fields"])
+    for lat in ("1e400", "Infinity", "NaN", [1], ""):
+        response = client.post("/api/v1/addresses", {**VALID, "lat": lat}, format="json")
+        assert response.status_code == 400 and "lat" in response.json()["error"]["fields"], lat
     response = client.post("/api/v1/addresses", {"street": "x"}, format="json")
     assert {"postal_code", "city", "lat", "lng"} <= set(response.json()["error"]["fields"])
     assert not Address.objects.exists()
@@ -153,3 +156,13 @@ def test_address_list_query_count(customer, client_of, django_assert_max_num_que
     client = client_of(customer)
     with django_assert_max_num_queries(3):
         assert client.get("/api/v1/addresses").json()["count"] == 5
+
+
+@pytest.mark.django_db
+def test_api_rounds_precise_geocoder_coordinates(customer, client_of):
+    response = client_of(customer).post(
+        "/api/v1/addresses", {**VALID, "lat": 48.85661234567, "lng": 2.35222189}, format="json"
+    )
+    assert response.status_code == 201, response.json()
+    address = Address.objects.get()
+    assert (address.lat, address.lng) == (Decimal("48.856612"), Decimal("2.352222"))
