@@ -344,3 +344,23 @@ def test_account_without_customer_profile_is_refused_then_can_become_customer(ap
     assert api_client.post("/api/v1/me/customer").status_code == 200
     assert Customer.objects.filter(user=user).count() == 1
     assert api_client.get("/api/v1/addresses").status_code == 200
+
+
+@pytest.mark.django_db
+def test_password_reset_link_works_end_to_end(api_client, client):
+    CustomerFactory(user__email="c@example.com")
+    api_client.post("/api/v1/auth/password-reset", {"email": "c@example.com"}, format="json")
+    link = re.search(r"https?://[^/\s]+(/pro/password-reset/\S+)", mail.outbox[0].body).group(1)
+    opened = client.get(link)
+    assert opened.status_code == 302  # Django swaps the token for a session, then the form
+    form_url = opened["Location"]
+    done = client.post(
+        form_url, {"new_password1": "brand-new-pass-77", "new_password2": "brand-new-pass-77"}
+    )
+    assert done.status_code == 302
+    response = api_client.post(
+        "/api/v1/auth/token",
+        {"email": "c@example.com", "password": "brand-new-pass-77"},
+        format="json",
+    )
+    assert response.status_code == 200
