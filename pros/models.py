@@ -1,14 +1,55 @@
 from django.conf import settings
+from django.core.files.storage import Storage
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
-def private_storage():
-    from django.core.files.storage import storages
+class _PrivateStorage(Storage):
+    """Resolves settings.STORAGES["private"] on every call, so a settings change (tests, a
+    different backend per environment) is honoured; FileField keeps the object it gets."""
 
-    return storages["private"]
+    def _backend(self):
+        from django.core.files.storage import storages
+
+        return storages["private"]
+
+    def open(self, name, mode="rb"):
+        return self._backend().open(name, mode)
+
+    def save(self, name, content, max_length=None):
+        return self._backend().save(name, content, max_length=max_length)
+
+    def generate_filename(self, filename):
+        return self._backend().generate_filename(filename)
+
+    def get_available_name(self, name, max_length=None):
+        return self._backend().get_available_name(name, max_length=max_length)
+
+    def delete(self, name):
+        return self._backend().delete(name)
+
+    def exists(self, name):
+        return self._backend().exists(name)
+
+    def listdir(self, path):
+        return self._backend().listdir(path)
+
+    def size(self, name):
+        return self._backend().size(name)
+
+    def path(self, name):
+        return self._backend().path(name)
+
+    def url(self, name):
+        raise NotImplementedError(
+            "Private files have no URL: serve them through pros:document_file."
+        )
+
+
+def private_storage():
+    return _PrivateStorage()
 
 
 class Pro(models.Model):
@@ -21,8 +62,12 @@ class Pro(models.Model):
         WEEKLY = "weekly", _("Weekly")
         MONTHLY = "monthly", _("Monthly")
 
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="pro")
-    status = models.CharField(max_length=16, choices=Status.choices, default=Status.ONBOARDING, db_index=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="pro"
+    )
+    status = models.CharField(
+        max_length=16, choices=Status.choices, default=Status.ONBOARDING, db_index=True
+    )
     # Personal link slug: exists from sign-up, shown once a session is completed.
     slug = models.SlugField(unique=True, max_length=80)
     referral_code = models.CharField(max_length=12, unique=True)
@@ -41,7 +86,10 @@ class Pro(models.Model):
     base_lat = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
     base_lng = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
     radius_km = models.PositiveSmallIntegerField(
-        _("travel radius (km)"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(50)]
+        _("travel radius (km)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(50)],
     )
 
     is_paused = models.BooleanField(_("paused"), default=False)
@@ -51,7 +99,8 @@ class Pro(models.Model):
 
     # 0-100; higher means more proposals. Computed later from answers, honouring, ratings, rebookings.
     score = models.PositiveSmallIntegerField(
-        default=settings.PRO_DEFAULT_SCORE, validators=[MinValueValidator(0), MaxValueValidator(100)]
+        default=settings.PRO_DEFAULT_SCORE,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
     )
     completed_sessions_count = models.PositiveIntegerField(default=0)
 
@@ -59,7 +108,10 @@ class Pro(models.Model):
     bic = models.CharField(_("BIC"), max_length=11, blank=True)
     account_holder = models.CharField(_("account holder"), max_length=140, blank=True)
     payout_frequency = models.CharField(
-        _("payout frequency"), max_length=8, choices=PayoutFrequency.choices, default=PayoutFrequency.WEEKLY
+        _("payout frequency"),
+        max_length=8,
+        choices=PayoutFrequency.choices,
+        default=PayoutFrequency.WEEKLY,
     )
     # Stripe Connect account id (money owed to pros stays at the provider).
     gateway_account_id = models.CharField(max_length=64, blank=True)
@@ -68,7 +120,9 @@ class Pro(models.Model):
         verbose_name = _("pro")
         verbose_name_plural = _("pros")
         constraints = [
-            models.CheckConstraint(condition=models.Q(score__gte=0, score__lte=100), name="pro_score_0_100"),
+            models.CheckConstraint(
+                condition=models.Q(score__gte=0, score__lte=100), name="pro_score_0_100"
+            ),
         ]
 
     def __str__(self):
@@ -98,7 +152,9 @@ class ZoneCell(models.Model):
     dispatchable = models.BooleanField(default=False)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["pro", "cell"], name="zone_cell_unique_per_pro")]
+        constraints = [
+            models.UniqueConstraint(fields=["pro", "cell"], name="zone_cell_unique_per_pro")
+        ]
         indexes = [
             models.Index(
                 "cell",
@@ -109,6 +165,9 @@ class ZoneCell(models.Model):
                 condition=models.Q(dispatchable=True),
             ),
         ]
+
+    def __str__(self):
+        return f"{self.cell:x} ({self.distance_m} m)"
 
 
 class WorkingHours(models.Model):
@@ -131,10 +190,18 @@ class WorkingHours(models.Model):
         verbose_name = _("working hours")
         verbose_name_plural = _("working hours")
         constraints = [
-            models.CheckConstraint(condition=models.Q(end_time__gt=models.F("start_time")), name="hours_end_after_start"),
-            models.CheckConstraint(condition=models.Q(weekday__gte=0, weekday__lte=6), name="hours_weekday_valid"),
+            models.CheckConstraint(
+                condition=models.Q(end_time__gt=models.F("start_time")),
+                name="hours_end_after_start",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(weekday__gte=0, weekday__lte=6), name="hours_weekday_valid"
+            ),
         ]
         indexes = [models.Index(fields=["pro", "weekday"], name="hours_pro_weekday")]
+
+    def __str__(self):
+        return f"{self.get_weekday_display()} {self.start_time:%H:%M}-{self.end_time:%H:%M}"
 
 
 class TimeOff(models.Model):
@@ -148,9 +215,16 @@ class TimeOff(models.Model):
     class Meta:
         ordering = ["start_date"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(end_date__gte=models.F("start_date")), name="time_off_ordered"),
+            models.CheckConstraint(
+                condition=models.Q(end_date__gte=models.F("start_date")), name="time_off_ordered"
+            ),
         ]
-        indexes = [models.Index(fields=["pro", "start_date", "end_date"], name="time_off_pro_dates")]
+        indexes = [
+            models.Index(fields=["pro", "start_date", "end_date"], name="time_off_pro_dates")
+        ]
+
+    def __str__(self):
+        return f"{self.start_date} - {self.end_date}"
 
 
 class Document(models.Model):
@@ -171,7 +245,9 @@ class Document(models.Model):
     original_name = models.CharField(max_length=200)
     content_type = models.CharField(max_length=100)
     size_bytes = models.PositiveIntegerField()
-    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING, db_index=True)
+    status = models.CharField(
+        max_length=16, choices=Status.choices, default=Status.PENDING, db_index=True
+    )
     rejection_reason = models.TextField(blank=True)
     uploaded_at = models.DateTimeField(default=timezone.now)
     reviewed_at = models.DateTimeField(null=True, blank=True)
@@ -196,4 +272,9 @@ class ReferralInvite(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
-        constraints = [models.UniqueConstraint(fields=["pro", "email"], name="referral_invite_once_per_email")]
+        constraints = [
+            models.UniqueConstraint(fields=["pro", "email"], name="referral_invite_once_per_email")
+        ]
+
+    def __str__(self):
+        return self.email

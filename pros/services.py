@@ -671,16 +671,16 @@ SUPPORT_PERMISSIONS = {
 }
 
 
-def ensure_support_group():
+def ensure_support_group(*, using: str = "default"):
     """Create or update the "Support" group with what support needs (idempotent).
 
     Apps higher up may add their own codenames to the group in their own code."""
     from django.contrib.auth.models import Group, Permission
     from django.db.models import Q
 
-    group, _created = Group.objects.get_or_create(name=SUPPORT_GROUP)
+    group, _created = Group.objects.using(using).get_or_create(name=SUPPORT_GROUP)
     query = Q(pk__in=[])
     for app_label, codenames in SUPPORT_PERMISSIONS.items():
         query |= Q(content_type__app_label=app_label, codename__in=codenames)
-    group.permissions.add(*Permission.objects.filter(query))
+    group.permissions.add(*Permission.objects.using(using).filter(query))
     return group
