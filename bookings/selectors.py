@@ -54,19 +54,23 @@ class Candidate:
 
 # A pro (column given as {pro}) may receive this request's proposal now: offers the service,
 # works then (Paris wall-clock), no day off, no booking within the travel buffer, not asked yet.
+# Each check is a per-row probe of a small index, evaluated only for the rows the zone-cell
+# index walk reaches. `OFFSET 0` keeps every EXISTS a sub-plan: pulled up into anti/semi-joins
+# they would make the planner search join orders (planning went from ~8 ms to under 1 ms).
 _ELIGIBLE = """
     EXISTS (SELECT 1 FROM pros_pro_services ps
-            WHERE ps.pro_id = {pro} AND ps.service_id = %(service)s)
+            WHERE ps.pro_id = {pro} AND ps.service_id = %(service)s OFFSET 0)
     AND EXISTS (SELECT 1 FROM pros_workinghours wh
                 WHERE wh.pro_id = {pro} AND wh.weekday = %(weekday)s
-                  AND wh.start_time <= %(from_time)s AND wh.end_time >= %(to_time)s)
+                  AND wh.start_time <= %(from_time)s AND wh.end_time >= %(to_time)s OFFSET 0)
     AND NOT EXISTS (SELECT 1 FROM pros_timeoff t
-                    WHERE t.pro_id = {pro} AND t.start_date <= %(day)s AND t.end_date >= %(day)s)
+                    WHERE t.pro_id = {pro} AND t.start_date <= %(day)s AND t.end_date >= %(day)s
+                    OFFSET 0)
     AND NOT EXISTS (SELECT 1 FROM bookings_booking b
                     WHERE b.pro_id = {pro} AND NOT (b.status = 'cancelled')
-                      AND b.busy && tstzrange(%(start)s, %(busy_end)s, '[)'))
+                      AND b.busy && tstzrange(%(start)s, %(busy_end)s, '[)') OFFSET 0)
     AND NOT EXISTS (SELECT 1 FROM bookings_proposal q
-                    WHERE q.request_id = %(request)s AND q.pro_id = {pro})
+                    WHERE q.request_id = %(request)s AND q.pro_id = {pro} OFFSET 0)
     AND {pro} <> %(own_pro)s
 """
 

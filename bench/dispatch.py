@@ -1,0 +1,688 @@
+"""Dispatch benchmark (`make bench`): prints figures, is not part of the test run.
+
+1. The candidate query (bookings.selectors.candidates_for) with 1,000 / 10,000 / 50,000 pros
+   concentrated as in real life: a handful of metro areas, most pros within ~10 km of a
+   centre (so thousands share a neighbourhood), each with a week of bookings and the
+   proposals that came with them. Median and p95 over requests at random addresses and
+   times; target < 10 ms at 50,000 and < 2x growth from 1,000.
+2. With a real Celery worker (a `celery worker` subprocess on Redis): p50/p95 from
+   POST /api/v1/booking-requests to the proposal being visible to the first pro (target
+   p95 < 300 ms), and from a refusal to the next pro's proposal.
+
+Uses its OWN database (BENCH_DATABASE_URL, default .../wecasa_bench, created and migrated
+here), its own Redis database and queue (BENCH_BROKER_URL, BENCH_QUEUE). Data are written
+with COPY so the 50,000-pro setup takes a couple of minutes on two cores.
+"""
+
+import math
+import os
+import random
+import statistics
+import subprocess
+import sys
+import time
+from datetime import datetime, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+BENCH_DB = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/wecasa_bench")
+BROKER = os.environ.get("BENCH_BROKER_URL", "redis://127.0.0.1:6379/15")
+QUEUE = os.environ.get("BENCH_QUEUE", "bench-dispatch")
+os.environ["DATABASE_URL"] = BENCH_DB
+os.environ["CELERY_BROKER_URL"] = BROKER
+os.environ["CELERY_QUEUE"] = QUEUE
+os.environ.setdefault("DJANGO_DEBUG", "false")
+os.environ.setdefault("DJANGO_SECRET_KEY", "bench-only-not-a-secret")
+os.environ.setdefault("LOG_LEVEL", "WARNING")
+os.environ.setdefault("EMAIL_BACKEND", "django.core.mail.backends.dummy.EmailBackend")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "wecasa.settings")
+
+SIZES = [int(n) for n in os.environ.get("BENCH_SIZES", "1000,10000,50000").split(",")]
+QUERY_SAMPLES = int(os.environ.get("BENCH_QUERY_SAMPLES", "300"))
+LATENCY_SAMPLES = int(os.environ.get("BENCH_LATENCY_SAMPLES", "60"))
+SEED = 7
+
+# (name, lat, lng, share of pros)
+METROS = [
+    ("Paris", 48.8566, 2.3522, 0.40),
+    ("Lyon", 45.7640, 4.8357, 0.15),
+    ("Marseille", 43.2965, 5.3698, 0.13),
+    ("Lille", 50.6292, 3.0573, 0.11),
+    ("Bordeaux", 44.8378, -0.5792, 0.11),
+    ("Toulouse", 43.6047, 1.4442, 0.10),
+]
+KM_PER_DEG_LAT = 111.32
+
+
+def ensure_database():
+    import psycopg
+
+    name = BENCH_DB.rsplit("/", 1)[1]
+    admin = BENCH_DB.rsplit("/", 1)[0] + "/postgres"
+    with psycopg.connect(admin, autocommit=True) as conn:
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            conn.execute(f'CREATE DATABASE "{name}"')
+
+
+ensure_database()
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+from bookings.models import BookingRequest, Proposal  # noqa: E402
+from bookings.selectors import candidates_for  # noqa: E402
+from catalog.models import Service  # noqa: E402
+from core import clock  # noqa: E402
+from core.geo import cell_of  # noqa: E402
+from customers.models import Address, Customer, PaymentMethod  # noqa: E402
+from pros.zones import zone_cells  # noqa: E402
+
+rng = random.Random(SEED)
+
+
+# --- data generation ----------------------------------------------------------------------------
+
+
+def point_near(lat, lng, sigma_km):
+    """A point around (lat, lng): normal with `sigma_km`, so ~85 % lie within 2 sigma."""
+    dx, dy = rng.gauss(0, sigma_km), rng.gauss(0, sigma_km)
+    return (
+        round(lat + dy / KM_PER_DEG_LAT, 6),
+        round(lng + dx / (KM_PER_DEG_LAT * math.cos(math.radians(lat))), 6),
+    )
+
+
+def pick_metro():
+    roll, acc = rng.random(), 0.0
+    for metro in METROS:
+        acc += metro[3]
+        if roll <= acc:
+            return metro
+    return METROS[0]
+
+
+def copy_model(model, rows):
+    """COPY dict rows (attname -> value) into the model's table; fields left out get the
+    model's default (so columns other engineers add with a default need nothing here)."""
+    fields = [
+        f
+        for f in model._meta.concrete_fields
+        if not (f.primary_key and not any("id" in r for r in rows[:1]))
+    ]
+    defaults = {}
+    for field in fields:
+        if field.has_default():
+            defaults[field.attname] = field.get_default
+        elif field.null or field.blank:
+            defaults[field.attname] = lambda f=field: None if f.null else ""
+    columns = ", ".join(f'"{f.column}"' for f in fields)
+    with connection.cursor() as cursor:
+        with cursor.connection.cursor().copy(
+            f"COPY {model._meta.db_table} ({columns}) FROM STDIN"
+        ) as copy:
+            for row in rows:
+                values = []
+                for field in fields:
+                    if field.attname in row:
+                        values.append(row[field.attname])
+                    elif field.attname in defaults:
+                        values.append(defaults[field.attname]())
+                    else:
+                        raise KeyError(
+                            f"{model.__name__}.{field.attname} has no value and no default"
+                        )
+                copy.write_row(values)
+    return len(rows)
+
+
+def copy_m2m(table, columns, rows):
+    with connection.cursor() as cursor:
+        with cursor.connection.cursor().copy(
+            f"COPY {table} ({', '.join(columns)}) FROM STDIN"
+        ) as copy:
+            for row in rows:
+                copy.write_row(row)
+    return len(rows)
+
+
+def next_id(table):
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT COALESCE(MAX(id), 0) + 1 FROM {table}")
+        return cursor.fetchone()[0]
+
+
+def reset_sequences():
+    with connection.cursor() as cursor:
+        for table in [
+            "core_user",
+            "pros_pro",
+            "pros_zonecell",
+            "pros_workinghours",
+            "pros_pro_services",
+            "bookings_bookingrequest",
+            "bookings_booking",
+            "bookings_proposal",
+            "customers_customer",
+            "customers_address",
+            "customers_paymentmethod",
+            "bookings_bookingevent",
+            "notifications_notification",
+        ]:
+            cursor.execute(
+                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), COALESCE((SELECT MAX(id) FROM {table}), 0) + 1, false)"
+            )
+
+
+def wipe():
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "TRUNCATE bookings_bookingevent, bookings_counteroffer, bookings_proposal, bookings_booking, "
+            "bookings_favorite, bookings_bookingrequest, pros_zonecell, pros_workinghours, pros_timeoff, "
+            "pros_pro_services, pros_document, pros_referralinvite, pros_pro, customers_paymentmethod, "
+            "customers_address, customers_customer, notifications_notification, core_auditevent, "
+            "authtoken_token, core_user RESTART IDENTITY CASCADE"
+        )
+
+
+def make_customers(count):
+    """`count` customers with a card and one address near a metro centre."""
+    from django.contrib.auth import get_user_model
+
+    first_user, first_customer, first_address = (
+        next_id("core_user"),
+        next_id("customers_customer"),
+        next_id("customers_address"),
+    )
+    now = timezone.now()
+    users, customers, addresses, cards = [], [], [], []
+    for i in range(count):
+        user_id, customer_id, address_id = first_user + i, first_customer + i, first_address + i
+        users.append(
+            {
+                "id": user_id,
+                "email": f"bench-customer-{user_id}@example.com",
+                "password": "!",
+                "first_name": "Client",
+                "last_name": str(i),
+                "date_joined": now,
+            }
+        )
+        customers.append({"id": customer_id, "user_id": user_id, "created_at": now})
+        _name, lat, lng, _share = pick_metro()
+        lat, lng = point_near(lat, lng, 4)
+        addresses.append(
+            {
+                "id": address_id,
+                "customer_id": customer_id,
+                "label": "home",
+                "street": f"{i} rue du Banc",
+                "postal_code": "75001",
+                "city": "Ville",
+                "lat": lat,
+                "lng": lng,
+                "h3_cell": cell_of(lat, lng),
+                "created_at": now,
+            }
+        )
+        cards.append(
+            {
+                "customer_id": customer_id,
+                "gateway": "fake",
+                "gateway_payment_method_id": f"pm_{customer_id}",
+                "brand": "visa",
+                "last4": "4242",
+                "exp_month": 12,
+                "exp_year": 2034,
+                "created_at": now,
+            }
+        )
+    copy_model(get_user_model(), users)
+    copy_model(Customer, customers)
+    copy_model(Address, addresses)
+    copy_model(PaymentMethod, cards)
+    reset_sequences()
+    return list(
+        Customer.objects.filter(pk__gte=first_customer).select_related("user").order_by("pk")
+    )
+
+
+def add_pros(count, *, week_start, services_by_category, customers):
+    """COPY `count` active, verified pros with zones, hours, services, a week of bookings and
+    the proposals they accepted for them."""
+    from django.contrib.auth import get_user_model
+
+    from bookings.models import Booking
+    from pros.models import Pro, WorkingHours, ZoneCell
+
+    now = timezone.now()
+    first_user, first_pro = next_id("core_user"), next_id("pros_pro")
+    request_id, booking_id = next_id("bookings_bookingrequest"), next_id("bookings_booking")
+    users, pros, cells, hours, offers, requests, bookings, proposals = (
+        [],
+        [],
+        [],
+        [],
+        [],
+        [],
+        [],
+        [],
+    )
+    categories = list(services_by_category)
+    buffer = settings.DISPATCH_TRAVEL_BUFFER
+    for i in range(count):
+        user_id, pro_id = first_user + i, first_pro + i
+        users.append(
+            {
+                "id": user_id,
+                "email": f"bench-pro-{user_id}@example.com",
+                "password": "!",
+                "first_name": "Pro",
+                "last_name": str(pro_id),
+                "date_joined": now,
+            }
+        )
+        score = max(0, min(100, int(rng.gauss(55, 15))))
+        _metro, clat, clng, _share = pick_metro()
+        lat, lng = point_near(clat, clng, 5)
+        radius = rng.choice([3, 5, 5, 8, 8, 10, 12, 15])
+        pros.append(
+            {
+                "id": pro_id,
+                "user_id": user_id,
+                "status": "active",
+                "slug": f"bench-{pro_id}",
+                "referral_code": f"B{pro_id:010d}",
+                "terms_accepted_at": now,
+                "created_at": now,
+                "base_address": "base",
+                "base_lat": lat,
+                "base_lng": lng,
+                "radius_km": radius,
+                "id_verified_at": now,
+                "score": score,
+                "completed_sessions_count": rng.randint(0, 40),
+            }
+        )
+        for cell, metres in zone_cells(lat, lng, radius):
+            cells.append(
+                {
+                    "pro_id": pro_id,
+                    "cell": cell,
+                    "distance_m": metres,
+                    "score": score,
+                    "dispatchable": True,
+                }
+            )
+        category = rng.choices(categories, weights=[6, 2, 1, 1][: len(categories)])[0]
+        offered = services_by_category[category]
+        for service in [offered[0], *rng.sample(offered[1:], k=min(2, len(offered) - 1))]:
+            offers.append((pro_id, service.pk))
+        first_hour, last_hour = rng.choice([(7, 15), (8, 18), (9, 19), (10, 20), (8, 20)])
+        days = sorted(rng.sample(range(7), k=rng.choice([4, 5, 5, 6])))
+        for day in days:
+            hours.append(
+                {
+                    "pro_id": pro_id,
+                    "weekday": day,
+                    "start_time": f"{first_hour:02d}:00",
+                    "end_time": f"{last_hour:02d}:00",
+                }
+            )
+        # A week of bookings: none, one or two sessions per working day.
+        for day_offset in range(7):
+            day_date = week_start + timedelta(days=day_offset)
+            if day_date.weekday() not in days:
+                continue
+            midnight = clock.paris_datetime(day_date, datetime.min.time())
+            slot = midnight + timedelta(hours=first_hour)
+            for _n in range(rng.choice([0, 1, 1, 2])):
+                slot += timedelta(minutes=rng.choice([0, 30, 60, 90]))
+                end = slot + timedelta(hours=2)
+                if end > midnight + timedelta(hours=last_hour):
+                    break
+                customer = customers[rng.randrange(len(customers))]
+                common = {
+                    "customer_id": customer.pk,
+                    "service_id": offered[0].pk,
+                    "address_id": customer.bench_address_id,
+                    "start": slot,
+                    "end": end,
+                    "price_cents": 5184,
+                    "pro_net_cents": 4080,
+                    "platform_share_cents": 1104,
+                }
+                requests.append(
+                    {
+                        "id": request_id,
+                        **common,
+                        "status": "confirmed",
+                        "booking_deadline": slot - timedelta(hours=2),
+                        "created_at": now,
+                    }
+                )
+                bookings.append(
+                    {
+                        "id": booking_id,
+                        "request_id": request_id,
+                        "pro_id": pro_id,
+                        **common,
+                        "period": f"[{slot.isoformat()},{end.isoformat()})",
+                        "busy": f"[{slot.isoformat()},{(end + buffer).isoformat()})",
+                        "status": "confirmed",
+                        "created_at": now,
+                    }
+                )
+                sent = now - timedelta(hours=rng.randint(1, 160))
+                proposals.append(
+                    {
+                        "request_id": request_id,
+                        "pro_id": pro_id,
+                        "status": "accepted",
+                        "sent_at": sent,
+                        "expires_at": sent + timedelta(minutes=30),
+                        "answered_at": sent,
+                    }
+                )
+                request_id += 1
+                booking_id += 1
+                slot = end + buffer
+    copy_model(get_user_model(), users)
+    copy_model(Pro, pros)
+    copy_model(ZoneCell, cells)
+    copy_model(WorkingHours, hours)
+    copy_m2m("pros_pro_services", ["pro_id", "service_id"], offers)
+    copy_model(BookingRequest, requests)
+    copy_model(Booking, bookings)
+    copy_model(Proposal, proposals)
+    reset_sequences()
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    return {"zone_cells": len(cells), "bookings": len(bookings)}
+
+
+# --- measurements -------------------------------------------------------------------------------
+
+
+def percentile(values, p):
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, math.ceil(p / 100 * len(ordered)) - 1))]
+
+
+def measure_candidates(customers, service, week_start, limit):
+    """Time candidates_for over QUERY_SAMPLES requests at random addresses and working-day times."""
+    timings, found = [], []
+    probe = []
+    for _ in range(QUERY_SAMPLES):
+        customer = customers[rng.randrange(len(customers))]
+        day = week_start + timedelta(days=rng.randrange(7))
+        start = clock.paris_datetime(day, datetime.min.time()) + timedelta(
+            hours=rng.choice(range(9, 17)), minutes=rng.choice([0, 30])
+        )
+        pricing = service.pricing()
+        request = BookingRequest(
+            customer=customer,
+            service=service,
+            address_id=customer.bench_address_id,
+            start=start,
+            end=start + timedelta(minutes=service.duration_minutes),
+            price_cents=pricing.customer_price_cents,
+            pro_net_cents=pricing.pro_net_cents,
+            platform_share_cents=pricing.platform_share_cents,
+            booking_deadline=start - timedelta(hours=2),
+            status="cancelled",
+        )
+        probe.append(request)
+    BookingRequest.objects.bulk_create(probe)
+    addresses = {a.pk: a for a in Address.objects.filter(pk__in={r.address_id for r in probe})}
+    for request in probe:
+        request.address = addresses[request.address_id]
+    for request in probe[:20]:  # warm up
+        candidates_for(request, limit=limit)
+    for request in probe:
+        began = time.perf_counter()
+        found.append(len(candidates_for(request, limit=limit)))
+        timings.append((time.perf_counter() - began) * 1000)
+    BookingRequest.objects.filter(pk__in=[r.pk for r in probe]).delete()
+    return timings, found
+
+
+def explain_sample(customers, service, week_start):
+    from bookings import selectors
+
+    customer = customers[0]
+    start = clock.paris_datetime(week_start + timedelta(days=2), datetime.min.time()) + timedelta(
+        hours=10
+    )
+    request = BookingRequest(
+        pk=0,
+        customer=customer,
+        service=service,
+        start=start,
+        end=start + timedelta(minutes=service.duration_minutes),
+    )
+    request.address = Address.objects.get(pk=customer.bench_address_id)
+    params = {
+        **selectors._slot_params(start=request.start, end=request.end),
+        "service": service.pk,
+        "request": 0,
+        "customer": customer.pk,
+        "own_pro": 0,
+        "cell": request.address.h3_cell,
+        "limit": 3,
+        "since": timezone.now() - timedelta(days=7),
+        "rank_exclusive": -1,
+        "rank_favorite": 0,
+        "rank_past": 1,
+        "rank_other": 2,
+    }
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) " + selectors._RANKED, params)
+        return "\n".join(row[0] for row in cursor.fetchall())
+
+
+def start_worker_process():
+    env = {**os.environ}
+    command = [
+        sys.executable,
+        "-m",
+        "celery",
+        "-A",
+        "wecasa",
+        "worker",
+        "-Q",
+        QUEUE,
+        "--pool",
+        "threads",
+        "--concurrency",
+        "4",
+        "--without-gossip",
+        "--without-mingle",
+        "--without-heartbeat",
+        "--loglevel",
+        "WARNING",
+    ]
+    process = subprocess.Popen(
+        command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
+    from wecasa.celery import app
+
+    with app.connection_for_write() as conn:
+        conn.default_channel.queue_purge(QUEUE)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:  # wait until it answers a ping
+        replies = app.control.ping(timeout=0.5)
+        if replies:
+            return process
+    process.terminate()
+    raise SystemExit("the Celery worker did not start: " + process.stderr.read().decode()[-2000:])
+
+
+def wait_for(check, timeout=10.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = check()
+        if value:
+            return value
+        time.sleep(0.001)
+    return None
+
+
+def measure_latency(customers, service):
+    """POST -> first proposal visible, and refusal -> next proposal, through the API and a worker."""
+    from rest_framework.test import APIClient
+
+    from pros.models import Pro
+
+    client = APIClient()
+    post_ms, refusal_ms = [], []
+    paris = [c for c in customers if c.bench_metro == "Paris"]
+    day = clock.today() + timedelta(days=4)
+    hours = iter(range(10_000))
+    for i in range(LATENCY_SAMPLES):
+        customer = paris[i % len(paris)]
+        # Spread over days and hours so the requests do not compete for the same pros.
+        offset = next(hours)
+        start = clock.paris_datetime(
+            day + timedelta(days=offset // 6), datetime.min.time()
+        ) + timedelta(hours=10 + (offset % 6))
+        client.force_authenticate(customer.user)
+        began = time.perf_counter()
+        response = client.post(
+            "/api/v1/booking-requests",
+            {
+                "service": service.pk,
+                "address": customer.bench_address_id,
+                "start": start.isoformat(),
+            },
+            format="json",
+        )
+        if response.status_code != 201:
+            print("  POST refused:", response.status_code, response.content[:200])
+            continue
+        request_id = response.json()["id"]
+        first = wait_for(
+            lambda rid=request_id: Proposal.objects.filter(request_id=rid, status="sent").first()
+        )
+        if first is None:
+            print("  no proposal for request", request_id)
+            continue
+        post_ms.append((time.perf_counter() - began) * 1000)
+        pro = Pro.objects.select_related("user").get(pk=first.pro_id)
+        client.force_authenticate(pro.user)
+        began = time.perf_counter()
+        client.post(f"/api/v1/pro/proposals/{first.pk}/refuse")
+        following = wait_for(
+            lambda rid=request_id, pid=first.pk: (
+                Proposal.objects.filter(request_id=rid, status="sent").exclude(pk=pid).exists()
+            )
+        )
+        if following:
+            refusal_ms.append((time.perf_counter() - began) * 1000)
+    return post_ms, refusal_ms
+
+
+def summary(values):
+    if not values:
+        return "no samples"
+    return f"p50 {statistics.median(values):6.2f} ms   p95 {percentile(values, 95):6.2f} ms   (n={len(values)})"
+
+
+def main():
+    started = time.monotonic()
+    print(f"database: {BENCH_DB}   broker: {BROKER}   queue: {QUEUE}")
+    call_command("migrate", verbosity=0)
+    wipe()
+    services_by_category = {}
+    for service in Service.objects.select_related("category").order_by("pk"):
+        services_by_category.setdefault(service.category.slug, []).append(service)
+    service = Service.objects.get(slug="menage-2h")
+    # menage-2h first in the cleaning list, so most cleaning pros offer it.
+    services_by_category["cleaning"].sort(key=lambda s: s.slug != "menage-2h")
+
+    customers = make_customers(300)
+    addresses = {a.customer_id: a for a in Address.objects.filter(customer__in=customers)}
+    for customer in customers:
+        address = addresses[customer.pk]
+        customer.bench_address_id = address.pk
+        customer.bench_metro = min(
+            METROS,
+            key=lambda m: (float(address.lat) - m[1]) ** 2 + (float(address.lng) - m[2]) ** 2,
+        )[0]
+    week_start = clock.today() + timedelta(days=1)
+
+    results = {}
+    total = 0
+    for size in SIZES:
+        step = time.monotonic()
+        added = add_pros(
+            size - total,
+            week_start=week_start,
+            services_by_category=services_by_category,
+            customers=customers,
+        )
+        total = size
+        counts = {
+            "zone cells": connection.cursor()
+            .execute("SELECT count(*) FROM pros_zonecell")
+            .fetchone()[0],
+            "bookings": connection.cursor()
+            .execute("SELECT count(*) FROM bookings_booking")
+            .fetchone()[0],
+        }
+        print(
+            f"\n{size:,} pros ({counts['zone cells']:,} zone cells, {counts['bookings']:,} bookings; "
+            f"+{added['bookings']:,} bookings) set up in {time.monotonic() - step:.1f} s"
+        )
+        paris_cell = cell_of(48.8566, 2.3522)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM pros_zonecell WHERE cell = %s AND dispatchable", [paris_cell]
+            )
+            print(f"  pros covering the central Paris cell: {cursor.fetchone()[0]:,}")
+        for limit in (1, 3):
+            timings, found = measure_candidates(customers, service, week_start, limit)
+            results[(size, limit)] = statistics.median(timings)
+            print(
+                f"  candidates_for(limit={limit}): {summary(timings)}   "
+                f"found {statistics.mean(found):.2f} on average"
+            )
+    if len(SIZES) > 1:
+        for limit in (1, 3):
+            growth = results[(SIZES[-1], limit)] / results[(SIZES[0], limit)]
+            print(
+                f"median growth {SIZES[0]:,} -> {SIZES[-1]:,} pros (limit={limit}): x{growth:.2f}"
+            )
+    print("\nquery plan at the largest size (central Paris, K=3):")
+    print(
+        "\n".join(
+            "    " + line
+            for line in explain_sample(customers, service, week_start).splitlines()[:40]
+        )
+    )
+
+    print("\nend to end with a real Celery worker (API -> Redis -> worker -> PostgreSQL):")
+    worker = start_worker_process()
+    try:
+        post_ms, refusal_ms = measure_latency(customers, service)
+    finally:
+        worker.terminate()
+        worker.wait(timeout=30)
+    print(
+        f"  POST /api/v1/booking-requests -> proposal visible to the first pro: {summary(post_ms)}"
+    )
+    print(
+        f"  refusal -> next pro's proposal visible:                           {summary(refusal_ms)}"
+    )
+    print(f"\ntotal bench time {time.monotonic() - started:.0f} s")
+
+
+if __name__ == "__main__":
+    main()
