@@ -91,9 +91,15 @@ class PaymentMethodFactory(factory.django.DjangoModelFactory):
 # --- bookings -------------------------------------------------------------------------------
 
 
+def _bookings_now():
+    from django.utils import timezone
+
+    return timezone.now()
+
+
 class BookingsProFactory(factory.django.DjangoModelFactory):
-    """An active, ID-verified pro (no zone yet: use `dispatchable_pro` for one that receives
-    proposals). Kept here until the pros section's ProFactory covers it."""
+    """A bare active, ID-verified pro row (no zone, services or hours), cheap enough for the
+    concurrency tests; `dispatchable_pro` builds one that receives proposals."""
 
     class Meta:
         model = "pros.Pro"
@@ -103,8 +109,8 @@ class BookingsProFactory(factory.django.DjangoModelFactory):
     status = "active"
     slug = factory.Sequence(lambda n: f"dispatch-pro-{n}")
     referral_code = factory.Sequence(lambda n: f"DSP{n:07d}")
-    terms_accepted_at = factory.LazyFunction(lambda: __import__("django.utils.timezone").utils.timezone.now())
-    id_verified_at = factory.LazyFunction(lambda: __import__("django.utils.timezone").utils.timezone.now())
+    terms_accepted_at = factory.LazyFunction(lambda: _bookings_now())
+    id_verified_at = factory.LazyFunction(lambda: _bookings_now())
 
 
 def dispatchable_pro(
@@ -117,24 +123,20 @@ def dispatchable_pro(
     score=None,
     **fields,
 ):
-    """A pro who receives proposals: active, verified, offering `services`, working
-    `hours` ((weekday, from hour, to hour), Paris wall-clock), zone around (lat, lng)."""
-    from datetime import time
-
-    from pros.models import WorkingHours
-    from pros.services import pro_refresh_dispatch_index, pro_set_zone
-
+    """A pro who receives proposals (ProFactory(active=True) of the pros section), offering
+    `services`, working `hours` ((weekday, from hour, to hour), Paris wall-clock), zone around
+    (lat, lng)."""
     if score is not None:
         fields["score"] = score
-    pro = BookingsProFactory(**fields)
-    pro.services.set(services)
-    WorkingHours.objects.bulk_create(
-        WorkingHours(pro=pro, weekday=day, start_time=time(start), end_time=time(end) if end < 24 else time(23, 59))
-        for day, start, end in hours
+    return ProFactory(
+        active=True,
+        lat=lat,
+        lng=lng,
+        radius_km=radius_km,
+        services=list(services),
+        hours=[(day, f"{start:02d}:00", "23:59" if end >= 24 else f"{end:02d}:00") for day, start, end in hours],
+        **fields,
     )
-    pro_set_zone(pro=pro, base_address="base", lat=lat, lng=lng, radius_km=radius_km)
-    pro_refresh_dispatch_index(pro=pro)
-    return pro
 
 
 def booking_customer(*, lat=48.8566, lng=2.3522, card=True):
@@ -181,7 +183,11 @@ def booking_row(*, pro, customer, address, service, start, status="confirmed", *
 
     end = start + timedelta(minutes=service.duration_minutes)
     request = booking_request_row(
-        customer=customer, address=address, service=service, start=start, end=end,
+        customer=customer,
+        address=address,
+        service=service,
+        start=start,
+        end=end,
         status="confirmed" if status != "cancelled" else "cancelled",
     )
     return Booking.objects.create(
