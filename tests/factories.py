@@ -134,7 +134,10 @@ def dispatchable_pro(
         lng=lng,
         radius_km=radius_km,
         services=list(services),
-        hours=[(day, f"{start:02d}:00", "23:59" if end >= 24 else f"{end:02d}:00") for day, start, end in hours],
+        hours=[
+            (day, f"{start:02d}:00", "23:59" if end >= 24 else f"{end:02d}:00")
+            for day, start, end in hours
+        ],
         **fields,
     )
 
