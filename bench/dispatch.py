@@ -607,7 +607,7 @@ def main():
     # menage-2h first in the cleaning list, so most cleaning pros offer it.
     services_by_category["cleaning"].sort(key=lambda s: s.slug != "menage-2h")
 
-    customers = make_customers(300)
+    customers = make_customers(int(os.environ.get("BENCH_CUSTOMERS", "20000")))
     addresses = {a.customer_id: a for a in Address.objects.filter(customer__in=customers)}
     for customer in customers:
         address = addresses[customer.pk]

@@ -246,6 +246,12 @@ class Booking(models.Model):
         indexes = [
             models.Index(fields=["pro", "start"], name="booking_pro_agenda"),
             models.Index(fields=["customer", "-start"], name="booking_customer_recent"),
+            # Past pros of a customer (ranking and GET /past-pros), without reading every booking.
+            models.Index(
+                fields=["customer", "pro"],
+                name="booking_customer_past_pros",
+                condition=models.Q(status="completed"),
+            ),
         ]
 
     def __str__(self):

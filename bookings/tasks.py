@@ -34,8 +34,10 @@ def publish_dispatch(request_id: int, countdown: float = 0) -> None:
     from django.conf import settings
 
     try:
+        # No countdown at all for "now": an ETA, even a past one, goes through the worker's timer.
+        timing = {"countdown": countdown} if countdown > 0 else {}
         dispatch_request.apply_async(
-            (request_id,), countdown=countdown, queue=settings.CELERY_TASK_DEFAULT_QUEUE
+            (request_id,), queue=settings.CELERY_TASK_DEFAULT_QUEUE, **timing
         )
     except Exception:
         logger.exception("could not enqueue dispatch wake-up for request %s", request_id)
