@@ -56,16 +56,16 @@ def pro_required(view):
 
 
 def _form_error(request, form, error: DomainError):
-    """Show a service refusal on the form: on its field when known, and as a message."""
+    """Show a service refusal as a message, and on its field when the service names one."""
     placed = False
     for field, errors in (error.fields or {}).items():
         if field in form.fields:
             for message in errors:
                 form.add_error(field, message)
             placed = True
-    if not placed:
-        form.add_error(None, str(error.message))
+    # The message area shows the refusal; a field also shows it next to the input.
     messages.error(request, str(error.message))
+    return placed
 
 
 def _invalid(request):

@@ -21,9 +21,23 @@ PHONE_VIEWPORT = {"width": 390, "height": 844}
 
 @pytest.fixture(scope="session")
 def _playwright():
+    from django.db import connections
     from playwright.sync_api import sync_playwright
 
+    # Playwright's sync API switches the thread to another greenlet context, where Django's
+    # `connections` hands out new connection objects: carry over the contents serialized at
+    # test-database creation, or `serialized_rollback` restores nothing (no catalogue).
+    saved = {
+        alias: getattr(connections[alias], "_test_serialized_contents", None)
+        for alias in connections
+    }
     with sync_playwright() as playwright:
+        for alias, contents in saved.items():
+            if (
+                contents is not None
+                and getattr(connections[alias], "_test_serialized_contents", None) is None
+            ):
+                connections[alias]._test_serialized_contents = contents
         yield playwright
 
 
@@ -68,3 +82,23 @@ def login_as(page):
         page.wait_for_load_state()
 
     return login
+
+
+@pytest.fixture
+def pdf_upload_path(tmp_path):
+    path = tmp_path / "id.pdf"
+    path.write_bytes(b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
+    return path
+
+
+@pytest.fixture
+def screenshot_desktop():
+    """screenshot_desktop(page, "admin-...") for pages driven in another (desktop) context."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+
+    def take(page, name: str) -> Path:
+        path = SCREENSHOTS / f"{name}.png"
+        page.screenshot(path=str(path), full_page=True)
+        return path
+
+    return take
