@@ -8,6 +8,8 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.shortcuts import get_object_or_404
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.generics import ListAPIView
 from rest_framework.response import Response
@@ -195,6 +197,9 @@ class BookingRequestListCreateView(ListAPIView):
     def get_queryset(self):
         return _request_queryset(customer_of(self.request))
 
+    @extend_schema(
+        request=BookingRequestCreateSerializer, responses={201: BookingRequestSerializer}
+    )
     def post(self, request):
         customer = customer_of(request)
         # Order of refusals: blacklisted first (403), then bad input (400 invalid), then the
@@ -222,6 +227,7 @@ class BookingRequestListCreateView(ListAPIView):
 
 
 class BookingRequestDetailView(APIView):
+    @extend_schema(responses=BookingRequestSerializer)
     def get(self, request, pk):
         customer = customer_of(request)
         return Response(
@@ -230,6 +236,7 @@ class BookingRequestDetailView(APIView):
 
 
 class _CustomerRequestAction(APIView):
+    @extend_schema(request=None, responses=BookingRequestSerializer)
     def post(self, request, pk):
         customer = customer_of(request)
         booking_request = get_object_or_404(BookingRequest, pk=pk, customer=customer)
@@ -256,6 +263,7 @@ class BookingRequestDeclineView(_CustomerRequestAction):
 
 
 class _CounterOfferAction(APIView):
+    @extend_schema(request=None, responses=BookingRequestSerializer)
     def post(self, request, pk):
         customer = customer_of(request)
         counter = get_object_or_404(CounterOffer, pk=pk, request__customer=customer)
@@ -284,6 +292,7 @@ class CustomerBookingListView(ListAPIView):
 
 
 class CustomerBookingDetailView(APIView):
+    @extend_schema(responses=CustomerBookingSerializer)
     def get(self, request, pk):
         queryset = selectors.bookings_for_customer(customer=customer_of(request))
         return Response(CustomerBookingSerializer(get_object_or_404(queryset, pk=pk)).data)
@@ -318,6 +327,7 @@ class FavoriteListCreateView(ListAPIView):
     def get_queryset(self):
         return selectors.favorites_for(customer=customer_of(self.request))
 
+    @extend_schema(request=FavoriteInputSerializer, responses={201: FavoriteSerializer})
     def post(self, request):
         customer = customer_of(request)
         serializer = FavoriteInputSerializer(data=request.data)
@@ -330,6 +340,7 @@ class FavoriteListCreateView(ListAPIView):
 
 
 class FavoriteDeleteView(APIView):
+    @extend_schema(responses={204: None})
     def delete(self, request, pro_id):
         customer = customer_of(request)
         pro = get_object_or_404(Pro, pk=pro_id)
@@ -361,6 +372,25 @@ class SlotsQuerySerializer(serializers.Serializer):
 class ProSlotsView(APIView):
     """A pro's free start times, for a customer they served or holding their personal link."""
 
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("service", int, required=True),
+            OpenApiParameter("from", OpenApiTypes.DATETIME, required=True),
+            OpenApiParameter(
+                "to", OpenApiTypes.DATETIME, required=True, description="at most 14 days after from"
+            ),
+            OpenApiParameter("link", str, description="the pro's personal link slug"),
+        ],
+        responses=inline_serializer(
+            "ProSlots",
+            {
+                "pro": serializers.IntegerField(),
+                "service": serializers.IntegerField(),
+                "duration_minutes": serializers.IntegerField(),
+                "slots": serializers.ListField(child=serializers.DateTimeField()),
+            },
+        ),
+    )
     def get(self, request, pk):
         customer = customer_of(request)
         query = SlotsQuerySerializer(data=request.query_params)
@@ -401,6 +431,7 @@ class PublicProSerializer(ProBriefSerializer):
 
 
 class ProByLinkView(APIView):
+    @extend_schema(responses=PublicProSerializer)
     def get(self, request, slug):
         pro = get_object_or_404(
             Pro.objects.select_related("user").prefetch_related("services"),
@@ -466,6 +497,13 @@ def _own_proposal(request, pk):
 
 
 class ProProposalAcceptView(APIView):
+    @extend_schema(
+        request=None,
+        responses=inline_serializer(
+            "ProposalAccepted",
+            {"booking": serializers.IntegerField(), "status": serializers.CharField()},
+        ),
+    )
     def post(self, request, pk):
         pro, proposal = _own_proposal(request, pk)
         booking = services.proposal_accept(proposal=proposal, pro=pro)
@@ -473,6 +511,12 @@ class ProProposalAcceptView(APIView):
 
 
 class ProProposalRefuseView(APIView):
+    @extend_schema(
+        request=None,
+        responses=inline_serializer(
+            "ProposalRefused", {"id": serializers.IntegerField(), "status": serializers.CharField()}
+        ),
+    )
     def post(self, request, pk):
         pro, proposal = _own_proposal(request, pk)
         services.proposal_refuse(proposal=proposal, pro=pro)
@@ -484,6 +528,7 @@ class CounterInputSerializer(serializers.Serializer):
 
 
 class ProProposalCounterView(APIView):
+    @extend_schema(request=CounterInputSerializer, responses={201: CounterOfferSerializer})
     def post(self, request, pk):
         pro, proposal = _own_proposal(request, pk)
         serializer = CounterInputSerializer(data=request.data)

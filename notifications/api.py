@@ -1,6 +1,7 @@
 """In-app notifications of the signed-in user (customer or pro)."""
 
 from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.generics import ListAPIView
 from rest_framework.response import Response
@@ -35,6 +36,7 @@ class NotificationListView(ListAPIView):
 class NotificationReadView(APIView):
     """POST /api/v1/notifications/{id}/read"""
 
+    @extend_schema(request=None, responses=NotificationSerializer)
     def post(self, request, pk):
         notification = get_object_or_404(Notification, pk=pk, user=request.user)
         notification_mark_read(user=request.user, notification_ids=[notification.pk])
@@ -45,6 +47,13 @@ class NotificationReadView(APIView):
 class NotificationReadAllView(APIView):
     """POST /api/v1/notifications/read-all"""
 
+    @extend_schema(
+        request=None,
+        responses=inline_serializer(
+            "NotificationsMarkedRead",
+            {"marked": serializers.IntegerField(), "unread": serializers.IntegerField()},
+        ),
+    )
     def post(self, request):
         marked = notification_mark_read(user=request.user)
         return Response({"marked": marked, "unread": 0})
@@ -53,5 +62,8 @@ class NotificationReadAllView(APIView):
 class NotificationUnreadCountView(APIView):
     """GET /api/v1/notifications/unread-count"""
 
+    @extend_schema(
+        responses=inline_serializer("UnreadCount", {"unread": serializers.IntegerField()})
+    )
     def get(self, request):
         return Response({"unread": unread_count(user=request.user)})

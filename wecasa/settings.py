@@ -168,6 +168,13 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several bookings models have a `status` with different choices: name each enum.
+    "ENUM_NAME_OVERRIDES": {
+        "BookingRequestStatusEnum": "bookings.models.BookingRequest.Status",
+        "ProposalStatusEnum": "bookings.models.Proposal.Status",
+        "CounterOfferStatusEnum": "bookings.models.CounterOffer.Status",
+        "BookingStatusEnum": "bookings.models.Booking.Status",
+    },
 }
 
 # --- Celery -----------------------------------------------------------------------------------
