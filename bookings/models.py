@@ -297,3 +297,15 @@ class Favorite(models.Model):
 
     def __str__(self):
         return f"{self.customer_id} -> {self.pro_id}"
+
+
+# --- support admin (pro web UI / admin section) --------------------------------------------------
+
+
+class FlaggedBookingRequest(BookingRequest):
+    """Support's queue in the admin: open requests that ran out of candidates."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("flagged request")
+        verbose_name_plural = _("flagged requests (support queue)")
