@@ -672,6 +672,8 @@ def proposal_accept(*, proposal: Proposal, pro) -> Booking:
         now = clock.now()
         if not _answerable(request, proposal, now):
             raise ProposalUnavailable()
+        if pro.status == pro.Status.SUSPENDED:
+            raise ProposalUnavailable()
         booking = _book(request, pro=pro, start=request.start, end=request.end, now=now)
         proposal.status = Proposal.Status.ACCEPTED
         proposal.answered_at = now
@@ -1016,6 +1018,67 @@ def booking_mark_completed(*, booking: Booking, by=None) -> Booking:
         _event(request, "booking_completed", actor=by, booking=booking)
         pro_record_completed_session(pro=booking.pro)
         return booking
+
+
+def pro_proposals_withdraw(*, pro, by=None) -> int:
+    """Withdraw a pro's open proposals and lapse their open counter-offers (e.g. on suspension);
+    each freed place goes to the next candidate at once. Returns how many were withdrawn."""
+    request_ids = sorted(
+        set(
+            Proposal.objects.filter(pro=pro, status=Proposal.Status.SENT).values_list(
+                "request_id", flat=True
+            )
+        )
+        | set(
+            CounterOffer.objects.filter(pro=pro, status=CounterOffer.Status.OPEN).values_list(
+                "request_id", flat=True
+            )
+        )
+    )
+    withdrawn = 0
+    for request_id in request_ids:
+        with transaction.atomic():
+            request = _lock_request(request_id)  # request before proposal, as everywhere
+            now = clock.now()
+            for proposal in (
+                request.proposals.select_for_update()
+                .filter(pro=pro, status=Proposal.Status.SENT)
+                .order_by("pk")
+            ):
+                proposal.status = Proposal.Status.WITHDRAWN
+                proposal.answered_at = now
+                proposal.save(update_fields=["status", "answered_at"])
+                _event(
+                    request,
+                    "proposal_withdrawn",
+                    actor=by,
+                    proposal=proposal.pk,
+                    pro=pro.pk,
+                    reason="pro_unavailable",
+                )
+                withdrawn += 1
+            for counter in (
+                request.counter_offers.select_for_update()
+                .filter(pro=pro, status=CounterOffer.Status.OPEN)
+                .order_by("pk")
+            ):
+                counter.status = CounterOffer.Status.LAPSED
+                counter.answered_at = now
+                counter.save(update_fields=["status", "answered_at"])
+                _event(
+                    request,
+                    "counter_offer_lapsed",
+                    actor=by,
+                    counter_offer=counter.pk,
+                    pro=pro.pk,
+                    reason="pro_unavailable",
+                )
+                withdrawn += 1
+            if request.status == Status.DISPATCHING:
+                request.next_dispatch_at = now
+                request.save(update_fields=["next_dispatch_at"])
+                _wake(request.pk, now=now)
+    return withdrawn
 
 
 # --- favourites -------------------------------------------------------------------------------

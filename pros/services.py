@@ -17,6 +17,7 @@ from core.audit import audit
 from core.errors import Conflict, InvalidInput, RuleRefused
 
 from .models import Document, Pro, ReferralInvite, TimeOff, WorkingHours, ZoneCell
+from .signals import pro_suspended
 from .zones import zone_cells
 
 DOCUMENT_MAX_BYTES = 5 * 1024 * 1024
@@ -150,6 +151,8 @@ def pro_suspend(*, pro: Pro, by, reason: str) -> Pro:
     pro.save(update_fields=["status", "suspended_at", "suspension_reason"])
     audit(action="pro.suspended", subject=pro, actor=by, data={"from": previous, "reason": reason})
     pro_refresh_dispatch_index(pro=pro)
+    suspended = pro
+    transaction.on_commit(lambda: pro_suspended.send(sender=Pro, pro=suspended, by=by))
     return pro
 
 

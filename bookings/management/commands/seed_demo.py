@@ -12,7 +12,6 @@ from datetime import time, timedelta
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management.base import BaseCommand
 from django.db import transaction
@@ -20,6 +19,7 @@ from psycopg.types.range import Range
 from schwifty import IBAN
 
 from bookings import services as booking_services
+from bookings.apps import extend_support_group
 from bookings.models import Booking, BookingEvent, BookingRequest, Favorite, Proposal
 from catalog.models import Service
 from core import clock
@@ -126,13 +126,8 @@ class Command(BaseCommand):
             user.is_staff = True
             user.save(update_fields=["is_staff"])
         user.groups.add(group)
-        self._add_bookings_permissions(group)
+        extend_support_group(sender=None)
         return user
-
-    def _add_bookings_permissions(self, group: Group):
-        from django.contrib.auth.models import Permission
-
-        group.permissions.add(*Permission.objects.filter(content_type__app_label="bookings"))
 
     def _pro(self, index: int, support) -> Pro:
         number = index + 1
