@@ -14,3 +14,18 @@ def test_healthz_reports_redis_down(client, settings):
     response = client.get("/healthz")
     assert response.status_code == 503
     assert response.json()["checks"]["redis"].startswith("error")
+
+
+@pytest.mark.django_db
+def test_unknown_api_url_answers_with_the_envelope(client):
+    response = client.get("/api/v1/does-not-exist")
+    assert response.status_code == 404
+    error = response.json()["error"]
+    assert error["code"] == "not_found" and error["message"]
+
+
+@pytest.mark.django_db
+def test_unknown_page_is_html(client):
+    response = client.get("/pro/does-not-exist")
+    assert response.status_code == 404
+    assert response["Content-Type"].startswith("text/html")
