@@ -413,3 +413,117 @@ def due_request_ids(*, now: datetime, limit: int) -> list[int]:
 
 def open_counter_offers(request: BookingRequest):
     return request.counter_offers.filter(status=CounterOffer.Status.OPEN)
+
+
+# --- pro web UI and support admin (h4) ----------------------------------------------------------
+# Reads the dashboard, agenda, new-session page and the support admin need; the rules above
+# are used as they are.
+
+
+def pro_proposals_by_ids(pro, ids):
+    """The pro's own proposals among `ids` (ids of someone else's proposals are ignored)."""
+    return (
+        Proposal.objects.filter(pro=pro, pk__in=list(ids))
+        .select_related("request__service", "request__address")
+        .order_by("expires_at", "id")
+    )
+
+
+def past_bookings_for_pro(pro, *, now: datetime | None = None, limit: int = 60):
+    """The pro's sessions that ended (any status), most recent first."""
+    return bookings_for_pro(pro).filter(end__lte=now or clock.now())[:limit]
+
+
+def pro_sessions_awaiting_customer(pro):
+    """Sessions the pro set up that wait for the customer's confirmation."""
+    return (
+        BookingRequest.objects.filter(
+            exclusive_pro=pro,
+            origin=BookingRequest.Origin.PRO,
+            status=BookingRequest.Status.AWAITING_CUSTOMER,
+        )
+        .select_related("service", "address", "customer__user")
+        .order_by("start", "id")
+    )
+
+
+def past_customers_for(pro):
+    """Customers the pro completed a session for (they may set up a new session for them),
+    most recent first, each with `last_session_at` and `last_address_id` (the address of
+    their latest completed session with this pro)."""
+    from django.db.models import Subquery
+
+    from customers.models import Customer
+
+    latest = Booking.objects.filter(
+        pro=pro, customer=OuterRef("pk"), status=Booking.Status.COMPLETED
+    ).order_by("-start", "-id")
+    return (
+        Customer.objects.filter(Exists(latest))
+        .annotate(
+            last_session_at=Subquery(latest.values("start")[:1]),
+            last_address_id=Subquery(latest.values("address_id")[:1]),
+        )
+        .select_related("user")
+        .order_by("-last_session_at", "pk")
+    )
+
+
+# Timeline kinds a pro may see on their booking page (never other pros' answers).
+_PRO_VISIBLE_KINDS = {
+    "request_created",
+    "session_proposed",
+    "booking_confirmed",
+    "booking_cancelled",
+    "booking_completed",
+}
+_PRO_OWN_KINDS = {"proposal_sent", "proposal_accepted", "counter_offer_accepted"}
+
+
+def booking_timeline_for_pro(booking: Booking) -> list:
+    """The request's timeline as the booking's pro may see it: the request's own steps and
+    their own answers, not who else was asked."""
+    return [
+        event
+        for event in booking.request.events.order_by("created_at", "id")
+        if event.kind in _PRO_VISIBLE_KINDS
+        or (event.kind in _PRO_OWN_KINDS and event.data.get("pro") == booking.pro_id)
+    ]
+
+
+def bonus_candidates_for(request: BookingRequest, *, limit: int = 40):
+    """Pros support may send a bonus proposal to, nearest base first (within about 100 km of
+    the address), not suspended, not asked yet, never the customer themself. Annotated with
+    `distance_km` (approximate, equirectangular) and `offers_service`."""
+    import math
+
+    from django.db.models import ExpressionWrapper, F, FloatField
+
+    from pros.models import Pro
+
+    lat, lng = float(request.address.lat), float(request.address.lng)
+    cos_lat = math.cos(math.radians(lat))
+    squared = ExpressionWrapper(
+        (F("base_lat") - lat) * (F("base_lat") - lat)
+        + (F("base_lng") - lng) * (F("base_lng") - lng) * (cos_lat * cos_lat),
+        output_field=FloatField(),
+    )
+    asked = Proposal.objects.filter(request=request, pro=OuterRef("pk"))
+    offers = Pro.services.through.objects.filter(pro=OuterRef("pk"), service=request.service_id)
+    pros = (
+        Pro.objects.filter(
+            suspended_at__isnull=True,
+            base_lat__range=(lat - 1, lat + 1),
+            base_lng__range=(lng - 1.5, lng + 1.5),
+        )
+        .exclude(user_id=request.customer.user_id)
+        .exclude(Exists(asked))
+        .annotate(squared=squared, offers_service=Exists(offers))
+        .select_related("user")
+        .order_by("squared", "pk")[:limit]
+    )
+    result = []
+    for pro in pros:
+        pro.distance_km = round(math.sqrt(float(pro.squared)) * 111.2, 1)
+        result.append(pro)
+    return result

@@ -1,6 +1,15 @@
 from django.urls import path
-from django.views.generic import TemplateView
+
+from . import views
 
 app_name = "bookings"
-# Placeholder until the dashboard lands (issue 3); LOGIN_REDIRECT_URL points here.
-urlpatterns = [path("", TemplateView.as_view(template_name="base.html"), name="dashboard")]
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("proposals", views.proposals_fragment, name="proposals"),
+    path("proposals/<int:pk>/accept", views.proposal_accept, name="proposal_accept"),
+    path("proposals/<int:pk>/refuse", views.proposal_refuse, name="proposal_refuse"),
+    path("proposals/<int:pk>/counter", views.proposal_counter, name="proposal_counter"),
+    path("agenda", views.agenda, name="agenda"),
+    path("bookings/<int:pk>", views.booking_detail, name="booking"),
+    path("sessions/new", views.session_new, name="session_new"),
+]

@@ -1,0 +1,335 @@
+"""Pro web UI of bookings: the dashboard (open proposals, polled by htmx), proposal answers,
+the agenda, a booking's page and new sessions for past customers.
+
+Thin views: parse the input, call one service or selector, show the DomainError message.
+The same services answer the pro mobile app's API (bookings/api.py).
+"""
+
+from itertools import groupby
+
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from core import clock
+from core.errors import DomainError
+from pros.models import Pro
+from pros.selectors import missing_for_proposals
+from pros.views import pro_required
+
+from . import selectors, services
+from .forms import CounterForm, SessionForm
+from .models import Booking, Proposal
+
+# How often the dashboard asks for new proposals (seconds); cheap: a handful of queries.
+POLL_SECONDS = 5
+UPCOMING_ON_DASHBOARD = 3
+MAX_SHOWN_IDS = 50
+
+
+# --- access-checked getters -----------------------------------------------------------------
+
+
+def _get_proposal_for_pro(request, pk) -> Proposal:
+    """The signed-in pro's own proposal, or 404 (someone else's is "not found")."""
+    return get_object_or_404(
+        Proposal.objects.select_related("request__service", "request__address"),
+        pk=pk,
+        pro=request.pro,
+    )
+
+
+def _get_booking_for_pro(request, pk) -> Booking:
+    """The signed-in pro's own booking, or 404."""
+    return get_object_or_404(
+        Booking.objects.select_related("service", "address", "customer__user", "request"),
+        pk=pk,
+        pro=request.pro,
+    )
+
+
+def _htmx_pro_required(view):
+    """For polled fragments: an expired session or a non-pro is sent to the login page
+    (full page, not swapped into the fragment)."""
+    wrapped = pro_required(view)
+
+    def wrapper(request, *args, **kwargs):
+        if request.htmx and (
+            not request.user.is_authenticated or not Pro.objects.filter(user=request.user).exists()
+        ):
+            return HttpResponse(status=286, headers={"HX-Redirect": reverse("pros:login")})
+        return wrapped(request, *args, **kwargs)
+
+    wrapper.__name__ = view.__name__
+    wrapper.__doc__ = view.__doc__
+    return wrapper
+
+
+# --- proposal cards -------------------------------------------------------------------------
+
+
+def _card_state(proposal: Proposal, now) -> str:
+    """open | accepted | countered | refused | gone (taken, withdrawn, expired)."""
+    if proposal.status == Proposal.Status.SENT:
+        answerable = (
+            proposal.expires_at > now
+            and proposal.request.status == proposal.request.Status.DISPATCHING
+            and now < proposal.request.booking_deadline
+        )
+        return "open" if answerable else "gone"
+    return {
+        Proposal.Status.ACCEPTED: "accepted",
+        Proposal.Status.COUNTERED: "countered",
+        Proposal.Status.REFUSED: "refused",
+    }.get(proposal.status, "gone")
+
+
+def _card_context(proposal: Proposal, *, now=None, error=None, counter_form=None, state=None):
+    now = now or clock.now()
+    state = state or _card_state(proposal, now)
+    request = proposal.request
+    if counter_form is None and state == "open":
+        counter_form = CounterForm(initial={"start": request.start}, auto_id=f"p{proposal.pk}_%s")
+    return {
+        "proposal": proposal,
+        "req": request,
+        "state": state,
+        "error": error,
+        "counter_form": counter_form,
+    }
+
+
+def _render_card(http_request, proposal, *, status=200, **kwargs):
+    return render(
+        http_request,
+        "bookings/partials/proposal_card.html",
+        _card_context(proposal, **kwargs),
+        status=status,
+    )
+
+
+def _cards(pro, shown_ids, now):
+    """Open proposals plus the proposals the page still shows (in their final state: taken,
+    expired, answered): two queries whatever their number."""
+    open_ones = list(
+        selectors.open_proposals_for(pro, now=now).select_related(
+            "request__service", "request__address"
+        )
+    )
+    open_ids = {proposal.pk for proposal in open_ones}
+    extra_ids = [pk for pk in shown_ids if pk not in open_ids][:MAX_SHOWN_IDS]
+    shown = []
+    if extra_ids:
+        shown = list(
+            selectors.pro_proposals_by_ids(pro, extra_ids).select_related(
+                "request__booking", "counter_offer"
+            )
+        )
+    ordered = sorted(shown + open_ones, key=lambda proposal: (proposal.expires_at, proposal.pk))
+    return [_card_context(proposal, now=now) for proposal in ordered]
+
+
+def _shown_ids(http_request) -> list[int]:
+    ids = []
+    for value in http_request.GET.getlist("shown")[:MAX_SHOWN_IDS]:
+        if value.isdigit():
+            ids.append(int(value))
+    return ids
+
+
+# --- dashboard ------------------------------------------------------------------------------
+
+
+@pro_required
+def dashboard(request):
+    pro = request.pro
+    now = clock.now()
+    missing = missing_for_proposals(pro)
+    context = {
+        "pro": pro,
+        "cards": _cards(pro, [], now),
+        "poll_seconds": POLL_SECONDS,
+        "now": now,
+        "missing": missing,
+        "upcoming": list(selectors.agenda_for(pro, start_from=now)[:UPCOMING_ON_DASHBOARD]),
+        "awaiting": list(selectors.pro_sessions_awaiting_customer(pro)[:UPCOMING_ON_DASHBOARD]),
+    }
+    return render(request, "bookings/dashboard.html", context)
+
+
+@require_GET
+@_htmx_pro_required
+def proposals_fragment(request):
+    """Polled by the dashboard: the list of proposal cards."""
+    cards = _cards(request.pro, _shown_ids(request), clock.now())
+    return render(
+        request, "bookings/partials/proposal_list.html", {"cards": cards, "now": clock.now()}
+    )
+
+
+def _answer(request, pk, action):
+    """Run one answer service; htmx gets the card back, a plain form post a redirect."""
+    proposal = _get_proposal_for_pro(request, pk)
+    try:
+        result = action(proposal)
+    except DomainError as error:
+        proposal.refresh_from_db()
+        proposal.request.refresh_from_db()
+        if request.htmx:
+            return _render_card(request, proposal, error=str(error.message))
+        messages.error(request, str(error.message))
+        return redirect("bookings:dashboard")
+    proposal.refresh_from_db()
+    proposal.request.refresh_from_db()
+    if request.htmx:
+        return _render_card(request, proposal)
+    if isinstance(result, Booking):
+        messages.success(request, _("Accepted: the session is in your agenda."))
+        return redirect("bookings:booking", pk=result.pk)
+    return redirect("bookings:dashboard")
+
+
+@require_POST
+@pro_required
+def proposal_accept(request, pk):
+    return _answer(
+        request, pk, lambda proposal: services.proposal_accept(proposal=proposal, pro=request.pro)
+    )
+
+
+@require_POST
+@pro_required
+def proposal_refuse(request, pk):
+    return _answer(
+        request, pk, lambda proposal: services.proposal_refuse(proposal=proposal, pro=request.pro)
+    )
+
+
+@require_POST
+@pro_required
+def proposal_counter(request, pk):
+    proposal = _get_proposal_for_pro(request, pk)
+    form = CounterForm(request.POST, auto_id=f"p{proposal.pk}_%s")
+    if not form.is_valid():
+        error = _("Choose a date and a time.")
+        if request.htmx:
+            return _render_card(request, proposal, error=error, counter_form=form)
+        messages.error(request, error)
+        return redirect("bookings:dashboard")
+    start = form.cleaned_data["start"]
+    try:
+        services.proposal_counter(proposal=proposal, pro=request.pro, start=start)
+    except DomainError as error:
+        proposal.refresh_from_db()
+        proposal.request.refresh_from_db()
+        message = str(error.message)
+        for field_errors in (error.fields or {}).values():
+            message = " ".join(str(item) for item in field_errors)
+        if request.htmx:
+            return _render_card(request, proposal, error=message, counter_form=form)
+        messages.error(request, message)
+        return redirect("bookings:dashboard")
+    proposal.refresh_from_db()
+    if request.htmx:
+        return _render_card(request, proposal)
+    messages.success(request, _("Your other time was sent to the customer."))
+    return redirect("bookings:dashboard")
+
+
+# --- agenda and bookings --------------------------------------------------------------------
+
+
+def _by_day(bookings):
+    return [
+        (day, list(items))
+        for day, items in groupby(bookings, key=lambda booking: clock.paris_date(booking.start))
+    ]
+
+
+@pro_required
+def agenda(request):
+    pro = request.pro
+    now = clock.now()
+    past = request.GET.get("when") == "past"
+    if past:
+        bookings = list(selectors.past_bookings_for_pro(pro, now=now))
+    else:
+        bookings = list(selectors.agenda_for(pro, start_from=now))
+    context = {
+        "pro": pro,
+        "past": past,
+        "days": _by_day(bookings),
+        "awaiting": [] if past else list(selectors.pro_sessions_awaiting_customer(pro)),
+        "today": clock.paris_date(now),
+    }
+    return render(request, "bookings/agenda.html", context)
+
+
+@pro_required
+def booking_detail(request, pk):
+    booking = _get_booking_for_pro(request, pk)
+    context = {
+        "pro": request.pro,
+        "booking": booking,
+        "show_address": booking.status != Booking.Status.CANCELLED,
+        "timeline": selectors.booking_timeline_for_pro(booking),
+    }
+    return render(request, "bookings/booking.html", context)
+
+
+# --- a new session for a past customer ------------------------------------------------------
+
+
+@pro_required
+def session_new(request):
+    pro = request.pro
+    customers = list(selectors.past_customers_for(pro))
+    form = SessionForm(
+        request.POST or None,
+        customers=customers,
+        services=pro.services.active(),
+        initial={"customer": request.GET.get("customer", "")},
+    )
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            customer = data["customer"]
+            address = customer.addresses.filter(pk=customer.last_address_id).first()
+            try:
+                services.pro_session_propose(
+                    pro=pro,
+                    customer=customer,
+                    service=data["service"],
+                    address=address,
+                    start=data["start"],
+                    notes=data["notes"],
+                )
+            except DomainError as error:
+                placed = False
+                for field, errors in (error.fields or {}).items():
+                    if field in form.fields:
+                        for message in errors:
+                            form.add_error(field, message)
+                        placed = True
+                if not placed:
+                    form.add_error(None, str(error.message))
+                status = 400
+            else:
+                messages.success(
+                    request,
+                    _("Session proposed: it is booked once %(name)s confirms it in the app.")
+                    % {"name": customer.user.first_name},
+                )
+                return redirect("bookings:agenda")
+        else:
+            status = 400
+    return render(
+        request,
+        "bookings/session_new.html",
+        {"pro": pro, "form": form, "has_customers": bool(customers)},
+        status=status,
+    )
