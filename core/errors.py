@@ -88,7 +88,9 @@ def api_exception_handler(exc, context):
     if isinstance(exc, DomainError):
         return _envelope(exc.code, exc.message, exc.status, fields=exc.fields)
     if isinstance(exc, DjangoValidationError):
-        fields = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+        fields = (
+            exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+        )
         return _envelope("invalid", _("Some fields are invalid."), 400, fields=fields)
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
@@ -98,10 +100,14 @@ def api_exception_handler(exc, context):
     response = exception_handler(exc, context)
     if response is None:
         return None  # a real bug: let Django's 500 handler log it
-    headers = {key: value for key, value in response.items() if key in ("Retry-After", "WWW-Authenticate")}
+    headers = {
+        key: value for key, value in response.items() if key in ("Retry-After", "WWW-Authenticate")
+    }
     if isinstance(exc, exceptions.ValidationError):
         detail = exc.detail if isinstance(exc.detail, dict) else {"non_field_errors": exc.detail}
-        return _envelope("invalid", _("Some fields are invalid."), 400, fields=_flatten(detail), headers=headers)
+        return _envelope(
+            "invalid", _("Some fields are invalid."), 400, fields=_flatten(detail), headers=headers
+        )
     code = next((c for cls, c in _DRF_CODES.items() if isinstance(exc, cls)), "error")
     message = exc.detail if not isinstance(exc.detail, (list, dict)) else _("Request failed.")
     status_code = response.status_code

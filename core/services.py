@@ -45,7 +45,11 @@ def login_attempt(*, email: str, password: str, request=None):
             if locked.failed_login_count >= settings.LOGIN_MAX_FAILURES:
                 locked.locked_until = now + timedelta(seconds=settings.LOGIN_LOCKOUT_SECONDS)
                 locked.failed_login_count = 0
-                audit(action="user.locked", subject=locked, data={"until": locked.locked_until.isoformat()})
+                audit(
+                    action="user.locked",
+                    subject=locked,
+                    data={"until": locked.locked_until.isoformat()},
+                )
             locked.save(update_fields=["failed_login_count", "locked_until"])
         if locked.locked_until and locked.locked_until > now:
             raise AccountLocked()
