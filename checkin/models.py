@@ -1,3 +1,1 @@
-from django.db import models
-
-# Create your models here.
+# Check-in declarations come with the session-lifecycle work.
