@@ -19,6 +19,7 @@ from catalog.models import Service
 from core import clock
 from core.errors import InvalidInput, NotAllowed, NotFound
 from pros.models import Pro
+from pros.selectors import pro_by_personal_link
 
 from . import selectors, services
 from .models import Booking, BookingRequest, CounterOffer, Proposal
@@ -433,11 +434,9 @@ class PublicProSerializer(ProBriefSerializer):
 class ProByLinkView(APIView):
     @extend_schema(responses=PublicProSerializer)
     def get(self, request, slug):
-        pro = get_object_or_404(
-            Pro.objects.select_related("user").prefetch_related("services"),
-            slug=slug,
-            completed_sessions_count__gt=0,
-        )
+        pro = pro_by_personal_link(slug)
+        if pro is None:
+            raise NotFound()
         return Response(PublicProSerializer(pro).data)
 
 

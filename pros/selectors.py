@@ -100,3 +100,15 @@ def document_for_user(*, user, document_id: int) -> Document | None:
 
 def rejected_documents(pro: Pro):
     return pro.documents.filter(status=Document.Status.REJECTED)
+
+
+def pro_by_personal_link(slug: str) -> Pro | None:
+    """The pro a personal link points to, if the link is live: at least one completed session
+    and not suspended. Used by the public page and the customer API alike."""
+    return (
+        Pro.objects.select_related("user")
+        .prefetch_related("services")
+        .filter(slug=slug, completed_sessions_count__gt=0)
+        .exclude(status=Pro.Status.SUSPENDED)
+        .first()
+    )

@@ -496,3 +496,11 @@ def settings_referral(request):
         "referred_count": pro.referred_pros.count(),
     }
     return _render(request, "pros/settings/referral.html", context, status=status)
+
+
+def public_profile(request, slug):
+    """The page a pro's personal link opens: their public profile and how to book them."""
+    pro = selectors.pro_by_personal_link(slug)
+    if pro is None:
+        raise Http404
+    return render(request, "pros/public_profile.html", {"pro": pro, "services": pro.services.all()})

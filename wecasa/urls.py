@@ -5,6 +5,7 @@ from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from core.views import healthz
+from pros import views as pros_views
 
 api_v1 = [
     path("schema", SpectacularAPIView.as_view(), name="schema"),
@@ -23,6 +24,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include((api_v1, "api"))),
     path("pro/", include("pros.urls")),
+    path("book/<slug:slug>", pros_views.public_profile, name="pro_public_profile"),
     path("pro/", include("bookings.urls")),
     path("pro/", include("notifications.urls")),
     path("", RedirectView.as_view(pattern_name="bookings:dashboard", permanent=False)),
