@@ -12,6 +12,9 @@ SUPPORT_BOOKINGS_PERMISSIONS = [
     "change_booking",
     "view_bookingevent",
     "view_favorite",
+    # The flagged-requests queue (proxy model, its own permissions).
+    "view_flaggedbookingrequest",
+    "change_flaggedbookingrequest",
 ]
 
 
