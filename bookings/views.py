@@ -52,16 +52,19 @@ def _get_booking_for_pro(request, pk) -> Booking:
 
 
 def _htmx_pro_required(view):
-    """For polled fragments: an expired session or a non-pro is sent to the login page
-    (full page, not swapped into the fragment)."""
-    wrapped = pro_required(view)
+    """For polled fragments: like `pro_required`, but an expired session or a non-pro stops
+    the polling and goes to the login page (full page, never swapped into the fragment)."""
 
     def wrapper(request, *args, **kwargs):
-        if request.htmx and (
-            not request.user.is_authenticated or not Pro.objects.filter(user=request.user).exists()
-        ):
-            return HttpResponse(status=286, headers={"HX-Redirect": reverse("pros:login")})
-        return wrapped(request, *args, **kwargs)
+        pro = None
+        if request.user.is_authenticated:
+            pro = Pro.objects.filter(user=request.user).first()
+        if pro is None:
+            if request.htmx:
+                return HttpResponse(status=286, headers={"HX-Redirect": reverse("pros:login")})
+            return pro_required(view)(request, *args, **kwargs)
+        request.pro = pro
+        return view(request, *args, **kwargs)
 
     wrapper.__name__ = view.__name__
     wrapper.__doc__ = view.__doc__
