@@ -96,7 +96,8 @@ def test_admin_blacklist_action_without_reason_changes_nothing(admin_client):
     )
     assert response.status_code == 200
     shown = [str(message) for message in response.context["messages"]]
-    assert shown == ["Give the reason for the blacklisting."]
+    # French by default: the message is the translation of the English msgid.
+    assert shown == ["Indiquez le motif de la mise sur liste noire."]
     target.refresh_from_db()
     assert not target.is_blacklisted
 
