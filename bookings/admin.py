@@ -294,29 +294,42 @@ def send_bonus(modeladmin, request, queryset):
     )
 
 
-@admin.action(description=_("Cancel the selected requests (with a reason)"), permissions=["change"])
-def cancel_requests(modeladmin, request, queryset):
+def _with_reason(modeladmin, request, queryset, *, cancel, title, action, done_message):
+    """Ask for a reason on an intermediate page, then call `cancel(row, by, reason)` per row."""
     form = ReasonForm(request.POST if "apply" in request.POST else None)
     if "apply" in request.POST and form.is_valid():
         done, failures = 0, []
-        for booking_request in queryset.order_by("pk"):
+        for row in queryset.order_by("pk"):
             try:
-                services.booking_request_cancel(
-                    request=booking_request, by=request.user, reason=form.cleaned_data["reason"]
-                )
+                cancel(row, request.user, form.cleaned_data["reason"])
                 done += 1
             except DomainError as error:
-                failures.append((booking_request, error))
-        _report(modeladmin, request, done, failures, gettext("%(count)d request(s) cancelled."))
+                failures.append((row, error))
+        _report(modeladmin, request, done, failures, done_message)
         return None
     return _step(
         modeladmin,
         request,
         queryset,
         template="bookings/admin/reason_step.html",
+        title=title,
+        action=action,
+        form=form,
+    )
+
+
+@admin.action(description=_("Cancel the selected requests (with a reason)"), permissions=["change"])
+def cancel_requests(modeladmin, request, queryset):
+    return _with_reason(
+        modeladmin,
+        request,
+        queryset,
+        cancel=lambda row, by, reason: services.booking_request_cancel(
+            request=row, by=by, reason=reason
+        ),
         title=gettext("Cancel requests"),
         action="cancel_requests",
-        form=form,
+        done_message=gettext("%(count)d request(s) cancelled."),
     )
 
 
@@ -336,27 +349,14 @@ def redispatch(modeladmin, request, queryset):
 
 @admin.action(description=_("Cancel the selected bookings (with a reason)"), permissions=["change"])
 def cancel_bookings(modeladmin, request, queryset):
-    form = ReasonForm(request.POST if "apply" in request.POST else None)
-    if "apply" in request.POST and form.is_valid():
-        done, failures = 0, []
-        for booking in queryset.order_by("pk"):
-            try:
-                services.booking_cancel(
-                    booking=booking, by=request.user, reason=form.cleaned_data["reason"]
-                )
-                done += 1
-            except DomainError as error:
-                failures.append((booking, error))
-        _report(modeladmin, request, done, failures, gettext("%(count)d booking(s) cancelled."))
-        return None
-    return _step(
+    return _with_reason(
         modeladmin,
         request,
         queryset,
-        template="bookings/admin/reason_step.html",
+        cancel=lambda row, by, reason: services.booking_cancel(booking=row, by=by, reason=reason),
         title=gettext("Cancel bookings"),
         action="cancel_bookings",
-        form=form,
+        done_message=gettext("%(count)d booking(s) cancelled."),
     )
 
 

@@ -166,12 +166,25 @@ def _notify_customer(request: BookingRequest, kind: str, title, body=""):
     _notify(request.customer.user, kind, title, body, "", request=request.pk)
 
 
-def _withdraw_open(request: BookingRequest, *, now, cancelled: bool, actor=None, keep=None):
+def _withdraw_open(
+    request: BookingRequest,
+    *,
+    now,
+    cancelled: bool,
+    actor=None,
+    keep=None,
+    only_pro=None,
+    reason="",
+) -> int:
     """Withdraw the request's sent proposals and lapse its open counter-offers (telling
-    each pro), except `keep`. Rows are locked after the request (fixed order)."""
+    each pro), except `keep`; only `only_pro`'s when given. Rows are locked after the request
+    (fixed order). Returns how many were withdrawn or lapsed."""
+    extra = {"reason": reason} if reason else {}
+    pro_filter = {"pro": only_pro} if only_pro is not None else {}
+    count = 0
     for proposal in (
         request.proposals.select_for_update(of=("self",))
-        .filter(status=Proposal.Status.SENT)
+        .filter(status=Proposal.Status.SENT, **pro_filter)
         .select_related("pro__user")
         .order_by("pk")
     ):
@@ -181,12 +194,18 @@ def _withdraw_open(request: BookingRequest, *, now, cancelled: bool, actor=None,
         proposal.answered_at = now
         proposal.save(update_fields=["status", "answered_at"])
         _event(
-            request, "proposal_withdrawn", actor=actor, proposal=proposal.pk, pro=proposal.pro_id
+            request,
+            "proposal_withdrawn",
+            actor=actor,
+            proposal=proposal.pk,
+            pro=proposal.pro_id,
+            **extra,
         )
         _notify_pro_gone(proposal, request, cancelled=cancelled)
+        count += 1
     for counter in (
         request.counter_offers.select_for_update(of=("self",))
-        .filter(status=CounterOffer.Status.OPEN)
+        .filter(status=CounterOffer.Status.OPEN, **pro_filter)
         .select_related("pro__user")
         .order_by("pk")
     ):
@@ -201,8 +220,11 @@ def _withdraw_open(request: BookingRequest, *, now, cancelled: bool, actor=None,
             actor=actor,
             counter_offer=counter.pk,
             pro=counter.pro_id,
+            **extra,
         )
         _notify_pro_gone(counter, request, cancelled=cancelled)
+        count += 1
+    return count
 
 
 def _book(request: BookingRequest, *, pro, start: datetime, end: datetime, now) -> Booking:
@@ -1040,40 +1062,9 @@ def pro_proposals_withdraw(*, pro, by=None) -> int:
         with transaction.atomic():
             request = _lock_request(request_id)  # request before proposal, as everywhere
             now = clock.now()
-            for proposal in (
-                request.proposals.select_for_update()
-                .filter(pro=pro, status=Proposal.Status.SENT)
-                .order_by("pk")
-            ):
-                proposal.status = Proposal.Status.WITHDRAWN
-                proposal.answered_at = now
-                proposal.save(update_fields=["status", "answered_at"])
-                _event(
-                    request,
-                    "proposal_withdrawn",
-                    actor=by,
-                    proposal=proposal.pk,
-                    pro=pro.pk,
-                    reason="pro_unavailable",
-                )
-                withdrawn += 1
-            for counter in (
-                request.counter_offers.select_for_update()
-                .filter(pro=pro, status=CounterOffer.Status.OPEN)
-                .order_by("pk")
-            ):
-                counter.status = CounterOffer.Status.LAPSED
-                counter.answered_at = now
-                counter.save(update_fields=["status", "answered_at"])
-                _event(
-                    request,
-                    "counter_offer_lapsed",
-                    actor=by,
-                    counter_offer=counter.pk,
-                    pro=pro.pk,
-                    reason="pro_unavailable",
-                )
-                withdrawn += 1
+            withdrawn += _withdraw_open(
+                request, now=now, cancelled=False, actor=by, only_pro=pro, reason="pro_unavailable"
+            )
             if request.status == Status.DISPATCHING:
                 request.next_dispatch_at = now
                 request.save(update_fields=["next_dispatch_at"])
