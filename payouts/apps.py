@@ -2,5 +2,5 @@ from django.apps import AppConfig
 
 
 class PayoutsConfig(AppConfig):
-    default_auto_field = 'django.db.models.BigAutoField'
-    name = 'payouts'
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "payouts"

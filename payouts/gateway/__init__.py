@@ -7,6 +7,7 @@
 services call them outside any transaction, then write what they answered.
 """
 
+from abc import ABC, abstractmethod
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -42,8 +43,8 @@ class CardDetails:
     exp_year: int | None
 
 
-class PaymentGateway:
-    """Interface shared by the implementations."""
+class PaymentGateway(ABC):
+    """Interface shared by the implementations (off-session charges come with billing)."""
 
     name = ""
 
@@ -51,32 +52,20 @@ class PaymentGateway:
     def publishable_key(self) -> str | None:
         return None
 
+    @abstractmethod
     def create_customer(self, *, customer) -> str:
         """Create the provider-side customer for `customer` (which has none yet); return its id.
         Idempotent per customer row."""
-        raise NotImplementedError
 
+    @abstractmethod
     def create_setup_intent(self, *, customer, attempt: int) -> SetupIntentResult:
         """A SetupIntent to save a card for off-session use. `customer.gateway_customer_id` is set.
         `attempt` numbers the customer's card set-ups (part of the idempotency key)."""
-        raise NotImplementedError
 
+    @abstractmethod
     def attach_payment_method(self, *, customer, payment_method_id: str) -> CardDetails:
         """Check the payment method is a usable card of this customer (attach it if it is not
         attached yet); return its details. Raises CardDeclined or InvalidInput."""
-        raise NotImplementedError
-
-    def charge(
-        self,
-        *,
-        customer,
-        payment_method_id: str,
-        amount_cents: int,
-        idempotency_key: str,
-        description: str = "",
-    ):
-        """Off-session charge of a saved card (comes with billing; not built yet)."""
-        raise NotImplementedError
 
 
 def get_gateway(name: str | None = None) -> PaymentGateway:
