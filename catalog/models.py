@@ -70,7 +70,9 @@ class Service(models.Model):
         verbose_name = _("service")
         verbose_name_plural = _("services")
         constraints = [
-            models.CheckConstraint(condition=models.Q(duration_minutes__gt=0), name="service_duration_positive"),
+            models.CheckConstraint(
+                condition=models.Q(duration_minutes__gt=0), name="service_duration_positive"
+            ),
         ]
 
     def __str__(self):

@@ -8,7 +8,9 @@ from django.utils.translation import gettext_lazy as _
 
 
 class Customer(models.Model):
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="customer")
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="customer"
+    )
     created_at = models.DateTimeField(default=timezone.now)
     is_blacklisted = models.BooleanField(_("blacklisted"), default=False, db_index=True)
     blacklisted_at = models.DateTimeField(null=True, blank=True)
@@ -36,10 +38,14 @@ class Address(models.Model):
     postal_code = models.CharField(_("postal code"), max_length=10)
     city = models.CharField(_("city"), max_length=100)
     lat = models.DecimalField(
-        max_digits=9, decimal_places=6, validators=[MinValueValidator(Decimal(-90)), MaxValueValidator(Decimal(90))]
+        max_digits=9,
+        decimal_places=6,
+        validators=[MinValueValidator(Decimal(-90)), MaxValueValidator(Decimal(90))],
     )
     lng = models.DecimalField(
-        max_digits=9, decimal_places=6, validators=[MinValueValidator(Decimal(-180)), MaxValueValidator(Decimal(180))]
+        max_digits=9,
+        decimal_places=6,
+        validators=[MinValueValidator(Decimal(-180)), MaxValueValidator(Decimal(180))],
     )
     # h3 cell (integer form) at settings.H3_RESOLUTION, computed on save by customers.services.
     h3_cell = models.BigIntegerField(db_index=True)
@@ -84,7 +90,8 @@ class PaymentMethod(models.Model):
         verbose_name_plural = _("payment methods")
         constraints = [
             models.UniqueConstraint(
-                fields=["gateway", "gateway_payment_method_id"], name="payment_method_unique_per_gateway"
+                fields=["gateway", "gateway_payment_method_id"],
+                name="payment_method_unique_per_gateway",
             ),
             models.UniqueConstraint(
                 fields=["customer"],

@@ -7,7 +7,9 @@ from django.utils.translation import gettext_lazy as _
 class Notification(models.Model):
     """One in-app message to a user (pro or customer); emailed too by notify()."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
     kind = models.CharField(max_length=64)
     title = models.CharField(max_length=200)
     body = models.TextField(blank=True)
@@ -20,7 +22,9 @@ class Notification(models.Model):
         ordering = ["-created_at", "-id"]
         indexes = [
             models.Index(fields=["user", "-created_at"], name="notif_user_recent"),
-            models.Index(fields=["user"], condition=models.Q(read_at__isnull=True), name="notif_user_unread"),
+            models.Index(
+                fields=["user"], condition=models.Q(read_at__isnull=True), name="notif_user_unread"
+            ),
         ]
         verbose_name = _("notification")
         verbose_name_plural = _("notifications")

@@ -10,8 +10,16 @@ from .models import Notification
 logger = logging.getLogger(__name__)
 
 
-def notify(*, user, kind: str, title: str, body: str = "", url: str = "", data: dict | None = None,
-           email: bool = True) -> Notification:
+def notify(
+    *,
+    user,
+    kind: str,
+    title: str,
+    body: str = "",
+    url: str = "",
+    data: dict | None = None,
+    email: bool = True,
+) -> Notification:
     """Record an in-app notification and e-mail it once the surrounding transaction commits.
 
     `title` and `body` are rendered by the caller in the recipient's language.
@@ -30,7 +38,9 @@ def notify(*, user, kind: str, title: str, body: str = "", url: str = "", data: 
                     from_email=settings.DEFAULT_FROM_EMAIL,
                     recipient_list=[user.email],
                 )
-            except Exception:  # an e-mail outage must not break the transition that already committed
+            except (
+                Exception
+            ):  # an e-mail outage must not break the transition that already committed
                 logger.exception("notification e-mail failed for %s", notification.pk)
 
         transaction.on_commit(send)

@@ -315,7 +315,9 @@ class ProFactory(factory.django.DjangoModelFactory):
             pro_services.pro_set_paused(pro=pro, paused=True)
         pro = pro_services.pro_refresh_status(pro=pro)
         if active:
-            assert pro.status == pro.Status.ACTIVE, "ProFactory(active=True) must build an active pro"
+            assert pro.status == pro.Status.ACTIVE, (
+                "ProFactory(active=True) must build an active pro"
+            )
         return pro
 
 

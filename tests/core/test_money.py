@@ -20,7 +20,9 @@ def test_half_up_rounding_to_the_cent():
     commission=st.decimals(min_value=0, max_value=100, places=2),
 )
 def test_customer_price_is_pro_net_plus_platform_share(base, fee, commission):
-    assert breakdown(base_cents=base, customer_fee_percent=fee, pro_commission_percent=commission).is_balanced()
+    assert breakdown(
+        base_cents=base, customer_fee_percent=fee, pro_commission_percent=commission
+    ).is_balanced()
 
 
 @pytest.mark.django_db
