@@ -22,6 +22,7 @@ from psycopg.errors import DeadlockDetected
 
 from core import clock
 from core.errors import Conflict, InvalidInput, NotAllowed, NotFound, RuleRefused
+from core.i18n import language_of
 from core.money import format_eur
 from notifications.services import notify
 
@@ -127,18 +128,18 @@ def _when(moment: datetime) -> str:
 
 
 def _notify(user, kind, title, body="", url="", **data):
-    with translation.override(settings.LANGUAGE_CODE):
+    with translation.override(language_of(user)):
         return notify(user=user, kind=kind, title=str(title), body=str(body), url=url, data=data)
 
 
 def _notify_pro_new(proposal: Proposal, request: BookingRequest):
-    with translation.override(settings.LANGUAGE_CODE):
+    with translation.override(language_of(proposal.pro.user)):
         title = _("New proposal: %(service)s on %(when)s") % {
             "service": request.service.name,
             "when": _when(request.start),
         }
         body = _("Net amount for you: %(net)s. Answer before %(expires)s.") % {
-            "net": format_eur(request.pro_net_cents, settings.LANGUAGE_CODE),
+            "net": format_eur(request.pro_net_cents, translation.get_language()),
             "expires": _when(proposal.expires_at),
         }
     _notify(
@@ -153,7 +154,7 @@ def _notify_pro_new(proposal: Proposal, request: BookingRequest):
 
 
 def _notify_pro_gone(proposal_or_counter, request: BookingRequest, *, cancelled: bool):
-    with translation.override(settings.LANGUAGE_CODE):
+    with translation.override(language_of(proposal_or_counter.pro.user)):
         if cancelled:
             kind, title = "proposal_cancelled", _("Request cancelled: %(service)s on %(when)s")
         else:
@@ -282,7 +283,7 @@ def _confirm(request: BookingRequest, booking: Booking, *, now, actor=None, keep
         start=booking.start.isoformat(),
         end=booking.end.isoformat(),
     )
-    with translation.override(settings.LANGUAGE_CODE):
+    with translation.override(language_of(request.customer.user)):
         title = _("Booking confirmed: %(service)s on %(when)s") % {
             "service": request.service.name,
             "when": _when(booking.start),
@@ -298,7 +299,7 @@ def _close_unfulfilled(request: BookingRequest, *, now, reason: str) -> None:
     request.closed_at = now
     request.save(update_fields=["status", "next_dispatch_at", "closed_at"])
     _event(request, "request_unfulfilled", reason=reason)
-    with translation.override(settings.LANGUAGE_CODE):
+    with translation.override(language_of(request.customer.user)):
         title = _("No pro available for %(service)s on %(when)s") % {
             "service": request.service.name,
             "when": _when(request.start),
@@ -471,7 +472,7 @@ def booking_request_advance(
                     update_fields=["status", "cancel_reason", "next_dispatch_at", "closed_at"]
                 )
                 _event(request, "request_lapsed")
-                with translation.override(settings.LANGUAGE_CODE):
+                with translation.override(language_of(request.exclusive_pro.user)):
                     title = _("Not confirmed in time: %(service)s on %(when)s") % {
                         "service": request.service.name,
                         "when": _when(request.start),
@@ -590,7 +591,7 @@ def booking_request_cancel(*, request: BookingRequest, by, reason: str = "") -> 
         )
         _event(request, "request_cancelled", actor=by, reason=request.cancel_reason)
         if request.origin == BookingRequest.Origin.PRO and request.exclusive_pro_id:
-            with translation.override(settings.LANGUAGE_CODE):
+            with translation.override(language_of(request.exclusive_pro.user)):
                 title = _("Request cancelled: %(service)s on %(when)s") % {
                     "service": request.service.name,
                     "when": _when(request.start),
@@ -775,7 +776,7 @@ def proposal_counter(*, proposal: Proposal, pro, start: datetime) -> CounterOffe
             counter_offer=counter.pk,
             start=start.isoformat(),
         )
-        with translation.override(settings.LANGUAGE_CODE):
+        with translation.override(language_of(request.customer.user)):
             title = _("%(pro)s proposes another time: %(when)s") % {
                 "pro": pro.user.first_name,
                 "when": _when(start),
@@ -827,7 +828,7 @@ def counter_offer_accept(*, counter_offer: CounterOffer, customer) -> Booking:
             pro=counter.pro_id,
         )
         _confirm(request, booking, now=now, actor=customer.user, keep=counter)
-        with translation.override(settings.LANGUAGE_CODE):
+        with translation.override(language_of(counter.pro.user)):
             title = _("Your proposed time was accepted: %(service)s on %(when)s") % {
                 "service": request.service.name,
                 "when": _when(counter.start),
@@ -854,7 +855,7 @@ def counter_offer_decline(*, counter_offer: CounterOffer, customer) -> CounterOf
             counter_offer=counter.pk,
             pro=counter.pro_id,
         )
-        with translation.override(settings.LANGUAGE_CODE):
+        with translation.override(language_of(counter.pro.user)):
             title = _("Your proposed time was declined: %(service)s") % {
                 "service": request.service.name
             }
@@ -907,7 +908,7 @@ def pro_session_propose(
             created_at=now,
         )
         _event(request, "session_proposed", actor=pro.user, pro=pro.pk, start=start.isoformat())
-        with translation.override(settings.LANGUAGE_CODE):
+        with translation.override(language_of(request.customer.user)):
             title = _("%(pro)s proposes a new session: %(service)s on %(when)s") % {
                 "pro": pro.user.first_name,
                 "service": service.name,
@@ -948,7 +949,7 @@ def booking_request_confirm(*, request: BookingRequest, customer) -> Booking:
             start=booking.start.isoformat(),
             end=booking.end.isoformat(),
         )
-        with translation.override(settings.LANGUAGE_CODE):
+        with translation.override(language_of(pro.user)):
             title = _("Session confirmed by the customer: %(service)s on %(when)s") % {
                 "service": request.service.name,
                 "when": _when(request.start),
@@ -974,7 +975,7 @@ def booking_request_decline(*, request: BookingRequest, customer) -> BookingRequ
         request.closed_at = now
         request.save(update_fields=["status", "cancel_reason", "next_dispatch_at", "closed_at"])
         _event(request, "session_declined", actor=customer.user)
-        with translation.override(settings.LANGUAGE_CODE):
+        with translation.override(language_of(request.exclusive_pro.user)):
             title = _("Session declined by the customer: %(service)s on %(when)s") % {
                 "service": request.service.name,
                 "when": _when(request.start),
@@ -1013,12 +1014,17 @@ def booking_cancel(*, booking: Booking, by, reason: str = "") -> Booking:
         _event(
             request, "booking_cancelled", actor=by, booking=booking, reason=request.cancel_reason
         )
-        with translation.override(settings.LANGUAGE_CODE):
+        with translation.override(language_of(booking.pro.user)):
             title = _("Session cancelled: %(service)s on %(when)s") % {
                 "service": request.service.name,
                 "when": _when(booking.start),
             }
         _notify(booking.pro.user, "booking_cancelled", title, "", "/pro/", booking=booking.pk)
+        with translation.override(language_of(request.customer.user)):
+            title = _("Session cancelled: %(service)s on %(when)s") % {
+                "service": request.service.name,
+                "when": _when(booking.start),
+            }
         _notify_customer(request, "booking_cancelled", title)
         return booking
 

@@ -9,6 +9,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
+from core.i18n import language_of
 from core.services import login_attempt
 
 from . import selectors, services
@@ -26,6 +27,7 @@ class UserOutSerializer(serializers.Serializer):
     is_customer = serializers.BooleanField(read_only=True)
     is_pro = serializers.BooleanField(read_only=True)
     has_payment_method = serializers.BooleanField(read_only=True)
+    language = serializers.CharField(read_only=True)
 
 
 def user_payload(user) -> dict:
@@ -37,6 +39,7 @@ def user_payload(user) -> dict:
             "first_name": user.first_name,
             "last_name": user.last_name,
             "phone": user.phone,
+            "language": language_of(user),
             "is_customer": customer is not None,
             # Reverse one-to-one from pros.Pro (string relation: customers never imports pros).
             "is_pro": hasattr(user, "pro"),
@@ -71,6 +74,9 @@ class MeUpdateSerializer(serializers.Serializer):
     first_name = serializers.CharField(max_length=150, required=False)
     last_name = serializers.CharField(max_length=150, required=False)
     phone = serializers.CharField(max_length=32, required=False)
+    language = serializers.CharField(
+        max_length=8, required=False, help_text="Language of notifications and e-mails: fr or en"
+    )
 
 
 class AcceptedSerializer(serializers.Serializer):
@@ -92,7 +98,8 @@ class RegisterApi(APIView):
     )
     def post(self, request):
         data = _valid(RegisterInSerializer, request.data)
-        customer = services.customer_register(**data)
+        # The app's Accept-Language is the first choice of language; PATCH /me changes it.
+        customer = services.customer_register(**data, language=request.LANGUAGE_CODE)
         token = services.auth_token_issue(user=customer.user)
         return Response({"token": token.key, "user": user_payload(customer.user)}, status=201)
 

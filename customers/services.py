@@ -59,7 +59,7 @@ def _clean_name(field: str, value: str) -> str:
 
 
 def customer_register(
-    *, email: str, password: str, first_name: str, last_name: str, phone: str
+    *, email: str, password: str, first_name: str, last_name: str, phone: str, language: str = ""
 ) -> Customer:
     """Create the User and its Customer profile in one transaction. Raises InvalidInput with
     fields for a taken e-mail, a weak password or an invalid phone; nothing is written then."""
@@ -71,7 +71,10 @@ def customer_register(
         raise InvalidInput(
             fields={"email": [_("An account already exists with this e-mail address.")]}
         )
-    candidate = User(email=email, first_name=first_name, last_name=last_name, phone=phone)
+    language = language if language in {code for code, _name in settings.LANGUAGES} else ""
+    candidate = User(
+        email=email, first_name=first_name, last_name=last_name, phone=phone, language=language
+    )
     try:
         password_validation.validate_password(password, user=candidate)
     except ValidationError as exc:
@@ -99,9 +102,19 @@ def customer_create_for_user(*, user) -> Customer:
     return customer
 
 
+def _clean_language(value: str) -> str:
+    known = [code for code, _name in settings.LANGUAGES]
+    if value not in known:
+        raise InvalidInput(
+            fields={"language": [_("Choose one of: %(codes)s.") % {"codes": ", ".join(known)}]}
+        )
+    return value
+
+
 def user_profile_update(*, user, **changes):
-    """Update first_name / last_name / phone of the user; e-mail is not changeable here."""
-    allowed = {"first_name", "last_name", "phone"}
+    """Update first_name / last_name / phone / language of the user; e-mail is not changeable
+    here. `language` is the one messages (notifications, e-mails) are written in."""
+    allowed = {"first_name", "last_name", "phone", "language"}
     unknown = set(changes) - allowed
     if unknown:
         raise InvalidInput(
@@ -109,7 +122,12 @@ def user_profile_update(*, user, **changes):
         )
     cleaned = {}
     for name, value in changes.items():
-        cleaned[name] = _clean_phone(value) if name == "phone" else _clean_name(name, value)
+        if name == "phone":
+            cleaned[name] = _clean_phone(value)
+        elif name == "language":
+            cleaned[name] = _clean_language(value)
+        else:
+            cleaned[name] = _clean_name(name, value)
     with transaction.atomic():
         locked = User.objects.select_for_update().get(pk=user.pk)
         before = {name: getattr(locked, name) for name in cleaned}

@@ -119,6 +119,7 @@ def test_poll_is_cheap_whatever_the_number_of_proposals(clock, pro, book):
                 services.proposal_refuse(proposal=proposal, pro=pro)
 
     book_days([3, 4], refuse=[3])
+    poll_queries()  # the first request also records the pro's language (one UPDATE, once)
     one_each = poll_queries()
     book_days(range(5, 12), refuse=[5, 6, 7])
     assert Proposal.objects.filter(pro=pro, status="sent").count() == 5

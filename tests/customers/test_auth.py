@@ -87,6 +87,7 @@ def test_register_api_returns_token_and_user(api_client):
         "first_name": "Alice",
         "last_name": "Martin",
         "phone": "+33612345678",
+        "language": "fr",
         "is_customer": True,
         "is_pro": False,
         "has_payment_method": False,

@@ -52,6 +52,7 @@ def test_bell_in_the_header_of_pro_pages_shows_the_unread_count(client, pro):
 
 def test_bell_fragment_is_cheap(client, pro):
     make(pro.user, 30)
+    client.get("/pro/notifications/bell", headers=HTMX)  # first request records the language
     with CaptureQueriesContext(connection) as queries:
         response = client.get("/pro/notifications/bell", headers=HTMX)
     assert '<span class="bell-count">30</span>' in response.content.decode()

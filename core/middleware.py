@@ -1,0 +1,28 @@
+from django.conf import settings
+from django.contrib.auth import get_user_model
+
+
+class RememberLanguageMiddleware:
+    """Store the language a signed-in user browses the web UI in, so messages sent to them
+    later (notifications, e-mails) use it. Writes only when it changes. API clients choose
+    theirs explicitly (PATCH /api/v1/me), so /api/ requests are left alone."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.known = {code for code, _name in settings.LANGUAGES}
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        language = getattr(request, "LANGUAGE_CODE", "")
+        if request.path.startswith("/api/"):
+            return response
+        if (
+            user is not None
+            and user.is_authenticated
+            and language in self.known
+            and user.language != language
+        ):
+            get_user_model().objects.filter(pk=user.pk).update(language=language)
+            user.language = language
+        return response
