@@ -76,6 +76,11 @@ class AgendaConflict(Conflict):
     default_message = gettext_lazy("This session overlaps another one in the agenda.")
 
 
+class ProUnavailable(Conflict):
+    code = "pro_unavailable"
+    default_message = gettext_lazy("This pro can no longer take sessions.")
+
+
 class RequestUnavailable(Conflict):
     code = "request_unavailable"
     default_message = gettext_lazy("This request can no longer be changed.")
@@ -189,7 +194,7 @@ def _withdraw_open(
         .select_related("pro__user")
         .order_by("pk")
     ):
-        if keep is not None and proposal.pk == keep.pk:
+        if isinstance(keep, Proposal) and proposal.pk == keep.pk:
             continue
         proposal.status = Proposal.Status.WITHDRAWN
         proposal.answered_at = now
@@ -210,7 +215,7 @@ def _withdraw_open(
         .select_related("pro__user")
         .order_by("pk")
     ):
-        if keep is not None and counter.pk == keep.pk:
+        if isinstance(keep, CounterOffer) and counter.pk == keep.pk:
             continue
         counter.status = CounterOffer.Status.LAPSED
         counter.answered_at = now
@@ -236,9 +241,14 @@ def _book(request: BookingRequest, *, pro, start: datetime, end: datetime, now) 
     exclusion constraint could otherwise deadlock instead of failing cleanly."""
     from pros.models import Pro
 
-    Pro.objects.select_for_update(no_key=True).filter(pk=pro.pk).values_list(
-        "pk", flat=True
-    ).first()
+    status = (
+        Pro.objects.select_for_update(no_key=True)
+        .filter(pk=pro.pk)
+        .values_list("status", flat=True)
+        .first()
+    )
+    if status == Pro.Status.SUSPENDED:  # re-checked under the lock: `pro` may be stale
+        raise ProUnavailable()
     busy_end = end + settings.DISPATCH_TRAVEL_BUFFER
     try:
         with transaction.atomic():
@@ -323,6 +333,13 @@ def _customer_has_card(customer) -> bool:
 def _check_lead(start: datetime, now: datetime) -> None:
     if start < now + settings.BOOKING_MIN_LEAD:
         raise TooLateToBook()
+
+
+def _pro_may_work(pro) -> bool:
+    """Not suspended (bonus proposals and a pro's own sessions ignore the other settings)."""
+    from pros.models import Pro
+
+    return not Pro.objects.filter(pk=pro.pk, status=Pro.Status.SUSPENDED).exists()
 
 
 def _pro_usable(pro) -> bool:
@@ -635,7 +652,7 @@ def booking_request_send_bonus(*, request: BookingRequest, pros, by) -> list[Pro
         asked = set(request.proposals.values_list("pro_id", flat=True))
         created = []
         for pro in sorted({p.pk: p for p in pros}.values(), key=lambda p: p.pk):
-            if pro.pk in asked:
+            if pro.pk in asked or not _pro_may_work(pro):
                 continue
             proposal = Proposal.objects.create(
                 request=request,
@@ -686,8 +703,9 @@ def _answerable(request: BookingRequest, proposal: Proposal, now) -> bool:
 
 def proposal_accept(*, proposal: Proposal, pro) -> Booking:
     """First accept wins: under the request lock the proposal must still be open; the booking
-    insert is guarded by the exclusion constraint (409 agenda_conflict); the other
-    proposals are withdrawn ("no longer available") and the customer told."""
+    insert is guarded by the exclusion constraint (409 agenda_conflict, and the proposal's
+    place goes to the next pro at once); the other proposals are withdrawn ("no longer
+    available") and the customer told."""
     with transaction.atomic():
         request, proposal = _lock_proposal_for(proposal, pro)
         if proposal.status == Proposal.Status.ACCEPTED:
@@ -695,22 +713,41 @@ def proposal_accept(*, proposal: Proposal, pro) -> Booking:
         now = clock.now()
         if not _answerable(request, proposal, now):
             raise ProposalUnavailable()
-        if pro.status == pro.Status.SUSPENDED:
-            raise ProposalUnavailable()
-        booking = _book(request, pro=pro, start=request.start, end=request.end, now=now)
-        proposal.status = Proposal.Status.ACCEPTED
-        proposal.answered_at = now
-        proposal.save(update_fields=["status", "answered_at"])
-        _event(
-            request,
-            "proposal_accepted",
-            actor=pro.user,
-            proposal=proposal.pk,
-            pro=pro.pk,
-            is_bonus=proposal.is_bonus,
-        )
-        _confirm(request, booking, now=now, actor=pro.user)
-        return booking
+        try:
+            booking = _book(request, pro=pro, start=request.start, end=request.end, now=now)
+        except ProUnavailable as exc:
+            raise ProposalUnavailable() from exc
+        except AgendaConflict:
+            # The pro can never take this one: free their place now rather than at expiry.
+            proposal.status = Proposal.Status.WITHDRAWN
+            proposal.answered_at = now
+            proposal.save(update_fields=["status", "answered_at"])
+            _event(
+                request,
+                "proposal_withdrawn",
+                actor=pro.user,
+                proposal=proposal.pk,
+                pro=pro.pk,
+                reason="agenda_conflict",
+            )
+            request.next_dispatch_at = now
+            request.save(update_fields=["next_dispatch_at"])
+            _wake(request.pk, now=now)
+        else:
+            proposal.status = Proposal.Status.ACCEPTED
+            proposal.answered_at = now
+            proposal.save(update_fields=["status", "answered_at"])
+            _event(
+                request,
+                "proposal_accepted",
+                actor=pro.user,
+                proposal=proposal.pk,
+                pro=pro.pk,
+                is_bonus=proposal.is_bonus,
+            )
+            _confirm(request, booking, now=now, actor=pro.user)
+            return booking
+    raise AgendaConflict()  # after the withdrawal above has committed
 
 
 def proposal_refuse(*, proposal: Proposal, pro) -> Proposal:
@@ -812,6 +849,7 @@ def counter_offer_accept(*, counter_offer: CounterOffer, customer) -> Booking:
             or request.status not in BookingRequest.OPEN_STATUSES
         ):
             raise CounterOfferUnavailable()
+        _customer_may_book(customer)
         now = clock.now()
         _check_lead(counter.start, now)
         if not _customer_has_card(customer):
@@ -876,6 +914,8 @@ def pro_session_propose(
     """A pro sets up a new session for a customer they served; it waits in
     `awaiting_customer` until the customer confirms or declines it (or its deadline passes)."""
     _check_aware(start)
+    if not _pro_may_work(pro):
+        raise ProUnavailable()
     if not selectors.pro_served_customer(pro=pro, customer=customer):
         raise NotYourCustomer()
     _customer_may_book(customer)
@@ -1049,8 +1089,9 @@ def booking_mark_completed(*, booking: Booking, by=None) -> Booking:
 
 
 def pro_proposals_withdraw(*, pro, by=None) -> int:
-    """Withdraw a pro's open proposals and lapse their open counter-offers (e.g. on suspension);
-    each freed place goes to the next candidate at once. Returns how many were withdrawn."""
+    """On suspension: withdraw the pro's open proposals, lapse their open counter-offers (each
+    freed place goes to the next candidate at once) and cancel the sessions they set up that
+    await the customer. Returns how many were closed."""
     request_ids = sorted(
         set(
             Proposal.objects.filter(pro=pro, status=Proposal.Status.SENT).values_list(
@@ -1075,6 +1116,12 @@ def pro_proposals_withdraw(*, pro, by=None) -> int:
                 request.next_dispatch_at = now
                 request.save(update_fields=["next_dispatch_at"])
                 _wake(request.pk, now=now)
+    # Sessions the pro set up and the customer has not confirmed yet can no longer happen.
+    for request in BookingRequest.objects.filter(
+        origin=BookingRequest.Origin.PRO, exclusive_pro=pro, status=Status.AWAITING_CUSTOMER
+    ).order_by("pk"):
+        booking_request_cancel(request=request, by=by, reason="pro_unavailable")
+        withdrawn += 1
     return withdrawn
 
 

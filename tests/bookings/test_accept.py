@@ -80,7 +80,11 @@ def test_the_exclusion_constraint_refuses_an_overlap_with_agenda_conflict(
         services.proposal_accept(proposal=urgent.proposals.get(pro=pro), pro=pro)
     urgent.refresh_from_db()
     assert urgent.status == "dispatching"
-    assert urgent.proposals.get(pro=pro).status == "sent"  # nothing written
+    assert not Booking.objects.filter(request=urgent).exists()
+    # The pro can never take it: their place is freed at once instead of at expiry.
+    assert urgent.proposals.get(pro=pro).status == "withdrawn"
+    assert urgent.next_dispatch_at is not None
+    assert urgent.events.filter(kind="proposal_withdrawn", data__reason="agenda_conflict").exists()
 
 
 def test_pro_api_lists_open_proposals_with_net_amount_and_no_exact_address(

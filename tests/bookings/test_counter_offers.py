@@ -124,3 +124,39 @@ def test_a_counter_offer_for_a_taken_slot_cannot_be_accepted(countered, customer
     booking_row(pro=first, customer=customer, address=address, service=service, start=at(3, 16))
     with pytest.raises(services.AgendaConflict):
         services.counter_offer_accept(counter_offer=counter, customer=customer)
+
+
+def test_accepting_a_counter_offer_withdraws_a_proposal_whose_id_equals_the_counters(
+    countered, customer
+):
+    """Proposals and counter-offers have separate id sequences: the accepted counter-offer
+    must not shield another pro's proposal that happens to carry the same id."""
+    from django.db import connection
+
+    request, counter, first, second = countered
+    with connection.cursor() as cursor:  # make the next proposal id equal the counter's id
+        cursor.execute(
+            "SELECT setval(pg_get_serial_sequence('bookings_proposal', 'id'), %s, false)",
+            [counter.pk],
+        )
+    tasks.dispatch_request(request.pk)
+    colliding = request.proposals.get(pro=second)
+    assert colliding.pk == counter.pk
+
+    services.counter_offer_accept(counter_offer=counter, customer=customer)
+    colliding.refresh_from_db()
+    assert colliding.status == "withdrawn"
+    assert second.user.notifications.filter(kind="proposal_taken").exists()
+
+
+def test_a_blacklisted_customer_cannot_accept_a_counter_offer(countered, customer):
+    from core.errors import DomainError
+    from customers.services import customer_blacklist
+
+    request, counter, first, second = countered
+    customer_blacklist(customer=customer, by=None, reason="Abusive messages")
+    customer.refresh_from_db()
+    with pytest.raises(DomainError) as caught:
+        services.counter_offer_accept(counter_offer=counter, customer=customer)
+    assert caught.value.code == "customer_blacklisted"
+    assert not Booking.objects.exists()

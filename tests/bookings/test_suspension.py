@@ -48,3 +48,50 @@ def test_a_suspended_pro_cannot_accept(clock, book, make_pro, support):
     with pytest.raises(services.ProposalUnavailable):
         services.proposal_accept(proposal=proposal, pro=pro)
     assert not request.proposals.filter(status="accepted").exists()
+
+
+def test_a_stale_pro_object_cannot_book_after_suspension(clock, book, make_pro, support):
+    pro = make_pro(score=90)
+    request = book(NOW + timedelta(hours=30))
+    stale = type(pro).objects.get(pk=pro.pk)  # loaded before the suspension commits
+    pro_suspend(pro=pro, by=support, reason="Fraud check")
+    with pytest.raises(services.ProposalUnavailable):
+        services.proposal_accept(proposal=request.proposals.get(pro=pro), pro=stale)
+    assert not request.proposals.filter(status="accepted").exists()
+
+
+def test_suspension_cancels_sessions_the_pro_set_up_and_blocks_new_ones(
+    clock, make_pro, customer, address, service, support, django_capture_on_commit_callbacks
+):
+    from tests.factories import booking_row
+
+    pro = make_pro()
+    booking_row(
+        pro=pro,
+        customer=customer,
+        address=address,
+        service=service,
+        start=NOW - timedelta(days=7),
+        status="completed",
+    )
+    session = services.pro_session_propose(
+        pro=pro, customer=customer, service=service, address=address, start=at(4, 9)
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        pro_suspend(pro=pro, by=support, reason="Off-platform payments")
+    session.refresh_from_db()
+    assert session.status == "cancelled" and session.cancel_reason == "pro_unavailable"
+    with pytest.raises(services.ProUnavailable):
+        services.pro_session_propose(
+            pro=pro, customer=customer, service=service, address=address, start=at(5, 9)
+        )
+
+
+def test_bonus_proposals_skip_suspended_pros(clock, book, make_pro, support):
+    from tests.factories import ProFactory
+
+    make_pro(score=90)
+    request = book(at(4, 10))
+    suspended = ProFactory(active=True)
+    pro_suspend(pro=suspended, by=support, reason="Fraud check")
+    assert services.booking_request_send_bonus(request=request, pros=[suspended], by=support) == []

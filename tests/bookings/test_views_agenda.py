@@ -127,6 +127,8 @@ def test_access_checked_getter(clock, pro, make_pro, row):
 
 def test_booking_timeline_shows_own_steps_not_other_pros(clock, pro, make_pro, book):
     other = make_pro()
+    other.user.first_name = "Zéphyrine"  # a name no random factory name can collide with
+    other.user.save(update_fields=["first_name"])
     request = book(at(0, 15))  # both asked at once
     services.proposal_refuse(proposal=request.proposals.get(pro=other), pro=other)
     booking = services.proposal_accept(proposal=request.proposals.get(pro=pro), pro=pro)

@@ -196,17 +196,17 @@ def test_accept_a_taken_proposal_shows_no_longer_available(clock, pro, make_pro,
     assert not Booking.objects.filter(pro=pro).exists()
 
 
-def test_accept_overlapping_the_agenda_keeps_the_card_open_with_the_message(
+def test_accept_overlapping_the_agenda_shows_the_message_and_closes_the_card(
     clock, pro, proposal, customer, address, service
 ):
     # Booked meanwhile elsewhere (e.g. a session set up by support) at the same time.
     booking_row(pro=pro, customer=customer, address=address, service=service, start=at(3, 10))
     response = client_for(pro.user).post(f"/pro/proposals/{proposal.pk}/accept", headers=HTMX)
     html = response.content.decode()
-    assert f'id="proposal-{proposal.pk}-open"' in html
+    assert f'id="proposal-{proposal.pk}-open"' not in html
     assert "overlaps another one in the agenda" in html
     proposal.refresh_from_db()
-    assert proposal.status == "sent"
+    assert proposal.status == "withdrawn"
 
 
 def test_someone_elses_proposal_is_not_found(clock, proposal, make_pro):
