@@ -4,6 +4,8 @@ Customer side needs `request.user.customer` (403 `not_a_customer`), pro side
 `request.user.pro` (403 `not_a_pro`). Objects of someone else answer 404.
 """
 
+from datetime import timedelta
+
 from django.core.exceptions import ObjectDoesNotExist
 from django.shortcuts import get_object_or_404
 from django.utils.dateparse import parse_datetime
@@ -44,16 +46,34 @@ def pro_of(request):
 
 
 class AwareDateTimeField(serializers.DateTimeField):
-    """ISO 8601 with an offset; naive input is refused (never guessed)."""
+    """ISO 8601 with an offset; naive input is refused (never guessed), and so are impossible
+    values (30 February, offset +25:00) and moments outside [2000, now + 1 year], whose
+    arithmetic could overflow."""
 
-    default_error_messages = {"naive": _("Give a date and time with its UTC offset.")}
+    EARLIEST_YEAR = 2000
+    MAX_AHEAD = timedelta(days=366)
+
+    default_error_messages = {
+        "naive": _("Give a date and time with its UTC offset."),
+        "impossible": _("This date and time does not exist."),
+        "too_early": _("Too far in the past."),
+        "too_far": _("Too far in the future."),
+    }
 
     def to_internal_value(self, value):
         if isinstance(value, str):
-            parsed = parse_datetime(value.strip())
+            try:
+                parsed = parse_datetime(value.strip())
+            except ValueError:  # well-formed but impossible: day, hour or offset out of range
+                self.fail("impossible")
             if parsed is not None and parsed.tzinfo is None:
                 self.fail("naive")
-        return super().to_internal_value(value)
+        moment = super().to_internal_value(value)
+        if moment.year < self.EARLIEST_YEAR:
+            self.fail("too_early")
+        if moment > clock.now() + self.MAX_AHEAD:
+            self.fail("too_far")
+        return moment
 
 
 def _photo(pro):

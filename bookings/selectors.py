@@ -2,7 +2,7 @@
 free slots, and the lists the API and the pro dashboard show."""
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 from django.db import connection
@@ -261,26 +261,46 @@ def pro_free_slots(
         .exclude(status=Booking.Status.CANCELLED)
         .only("busy")
     ]
-    slots = []
+    slots: set[datetime] = set()
     day = first_day
     while day <= last_day:
         if not any(off.start_date <= day <= off.end_date for off in days_off):
-            for block_start, block_end in sorted(hours_by_day.get(day.weekday(), [])):
-                block_open = clock.paris_datetime(day, block_start)
-                block_close = clock.paris_datetime(day, block_end)
-                # First start on the half-hour grid at or after the block opening.
-                minutes = block_start.hour * 60 + block_start.minute
-                moment = block_open + timedelta(minutes=(-minutes) % 30)
-                while moment + duration <= block_close:
+            for block_start, block_end in hours_by_day.get(day.weekday(), []):
+                for moment in _block_starts(day, block_start, block_end, duration):
                     if earliest <= moment <= until:
                         slot_busy_end = moment + duration + buffer
                         if not any(
                             lower < slot_busy_end and moment < upper for lower, upper in busy
                         ):
-                            slots.append(moment)
-                    moment += SLOT_STEP
+                            slots.add(moment)
         day += timedelta(days=1)
-    return sorted(set(slots))
+    # Sorted and deduplicated as UTC instants (two Paris datetimes compare by wall-clock,
+    # fold ignored), then given back in Paris time.
+    return [clock.to_paris(moment) for moment in sorted(slots)]
+
+
+def _block_starts(day, block_start, block_end, duration: timedelta):
+    """The real instants, every SLOT_STEP on the Paris half-hour grid, at which a session of
+    `duration` starts at or after `block_start` and ends by `block_end`, both on `day` by the
+    Paris wall clock (what `pro_works_at` checks). Steps in UTC, so the spring DST gap yields
+    no nonexistent or duplicate start and the autumn repeated hour is offered twice."""
+    # Widest real bounds of the wall-clock readings (a gap or a repeated hour gives two).
+    opens = [clock.paris_datetime(day, block_start).replace(fold=fold) for fold in (0, 1)]
+    closes = [clock.paris_datetime(day, block_end).replace(fold=fold) for fold in (0, 1)]
+    first = min(o.astimezone(UTC) for o in opens)
+    last_end = max(c.astimezone(UTC) for c in closes)
+    # First start on the half-hour grid at or after the opening (Paris offsets are whole hours).
+    minutes = block_start.hour * 60 + block_start.minute
+    moment = first + timedelta(minutes=(-minutes) % 30)
+    while moment + duration <= last_end:
+        local_start, local_end = clock.to_paris(moment), clock.to_paris(moment + duration)
+        if (
+            local_start.date() == day == local_end.date()
+            and local_start.time() >= block_start
+            and local_end.time() <= block_end
+        ):
+            yield moment
+        moment += SLOT_STEP
 
 
 # --- lists ------------------------------------------------------------------------------------
