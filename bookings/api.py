@@ -584,6 +584,8 @@ class ProBookingSerializer(serializers.ModelSerializer):
 
     def get_address(self, booking) -> dict:
         address = booking.address
+        if not booking.shows_exact_address:
+            return {"postal_code": address.postal_code, "city": address.city}
         return {
             "street": address.street,
             "postal_code": address.postal_code,

@@ -257,6 +257,11 @@ class Booking(models.Model):
     def __str__(self):
         return f"booking #{self.pk} pro #{self.pro_id} {self.start:%Y-%m-%d %H:%M}"
 
+    @property
+    def shows_exact_address(self) -> bool:
+        """The pro sees the street only for a session they are going to (or went to)."""
+        return self.status != self.Status.CANCELLED
+
 
 class BookingEvent(models.Model):
     """One line of a booking request's timeline: who did what, when, with what data."""

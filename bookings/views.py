@@ -277,7 +277,7 @@ def booking_detail(request, pk):
     context = {
         "pro": request.pro,
         "booking": booking,
-        "show_address": booking.status != Booking.Status.CANCELLED,
+        "show_address": booking.shows_exact_address,
         "timeline": selectors.booking_timeline_for_pro(booking),
     }
     return render(request, "bookings/booking.html", context)

@@ -125,6 +125,10 @@ def test_pro_api_accept(api_client, urgent, three_pros):
         bookings["results"][0]["address"]["street"] == urgent.address.street
     )  # exact address after accepting
 
+    services.booking_cancel(booking=Booking.objects.get(), by=None, reason="customer asked")
+    address = api_client.get("/api/v1/pro/bookings").json()["results"][0]["address"]
+    assert address == {"postal_code": urgent.address.postal_code, "city": urgent.address.city}
+
 
 def test_pro_api_agenda_conflict(api_client, urgent, three_pros, customer, address, service):
     pro = three_pros[0]

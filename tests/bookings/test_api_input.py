@@ -56,6 +56,7 @@ def test_booking_request_far_ahead_message(clock, api_client, customer, address,
             "start": (NOW + timedelta(days=400)).isoformat(),
         },
         format="json",
+        HTTP_ACCEPT_LANGUAGE="en",  # the API answers in the app's language
     )
     assert_invalid(response, "start")
     assert response.json()["error"]["fields"]["start"] == ["Too far in the future."]
