@@ -348,6 +348,16 @@ def _pro_usable(pro) -> bool:
     return pro_is_dispatchable(pro) and pro.suspended_at is None
 
 
+def price_snapshot(service) -> dict:
+    """The prices a request and its booking keep, whatever the catalogue becomes later."""
+    pricing = service.pricing()
+    return {
+        "price_cents": pricing.customer_price_cents,
+        "pro_net_cents": pricing.pro_net_cents,
+        "platform_share_cents": pricing.platform_share_cents,
+    }
+
+
 # --- booking requests -------------------------------------------------------------------------
 
 
@@ -402,7 +412,6 @@ def booking_request_create(
     elif not selectors.zone_has_pro(cell=address.h3_cell):
         raise NoProInArea()
 
-    pricing = service.pricing()
     with transaction.atomic():
         request = BookingRequest.objects.create(
             customer=customer,
@@ -411,9 +420,7 @@ def booking_request_create(
             start=start,
             end=end,
             notes=notes or "",
-            price_cents=pricing.customer_price_cents,
-            pro_net_cents=pricing.pro_net_cents,
-            platform_share_cents=pricing.platform_share_cents,
+            **price_snapshot(service),
             exclusive_pro=pro,
             fallback_to_others=bool(fallback_to_others) if pro is not None else False,
             booking_deadline=start - settings.BOOKING_MIN_LEAD,
@@ -928,7 +935,6 @@ def pro_session_propose(
     end = start + timedelta(minutes=service.duration_minutes)
     if selectors.pro_busy_overlaps(pro=pro, start=start, end=end):
         raise AgendaConflict()
-    pricing = service.pricing()
     with transaction.atomic():
         request = BookingRequest.objects.create(
             customer=customer,
@@ -937,9 +943,7 @@ def pro_session_propose(
             start=start,
             end=end,
             notes=notes or "",
-            price_cents=pricing.customer_price_cents,
-            pro_net_cents=pricing.pro_net_cents,
-            platform_share_cents=pricing.platform_share_cents,
+            **price_snapshot(service),
             status=Status.AWAITING_CUSTOMER,
             origin=BookingRequest.Origin.PRO,
             exclusive_pro=pro,

@@ -232,12 +232,7 @@ class Command(BaseCommand):
         from django.conf import settings
 
         end = start + timedelta(minutes=service.duration_minutes)
-        prices = service.pricing()
-        snapshot = {
-            "price_cents": prices.customer_price_cents,
-            "pro_net_cents": prices.pro_net_cents,
-            "platform_share_cents": prices.platform_share_cents,
-        }
+        snapshot = booking_services.price_snapshot(service)
         request = BookingRequest.objects.create(
             customer=customer,
             service=service,
