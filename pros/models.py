@@ -52,6 +52,25 @@ def private_storage():
     return _PrivateStorage()
 
 
+# "May this pro take work": the one rule, in three forms (queryset, Python, raw SQL) that must
+# agree. A pro *may work* unless suspended (bonus proposals and their own sessions ask only
+# that); a pro is *dispatchable* (receives ordinary proposals) when they may work, are active,
+# are not on pause and have a verified ID. Active already excludes suspended (one status field).
+DISPATCHABLE_SQL = "{t}.status = 'active' AND NOT {t}.is_paused AND {t}.id_verified_at IS NOT NULL"
+
+
+class ProQuerySet(models.QuerySet):
+    def may_work(self):
+        """Pros who may take sessions at all: not suspended."""
+        return self.exclude(status=Pro.Status.SUSPENDED)
+
+    def dispatchable(self):
+        """Pros who may receive ordinary proposals now (same rule as DISPATCHABLE_SQL)."""
+        return self.may_work().filter(
+            status=Pro.Status.ACTIVE, is_paused=False, id_verified_at__isnull=False
+        )
+
+
 class Pro(models.Model):
     class Status(models.TextChoices):
         ONBOARDING = "onboarding", _("Onboarding")
@@ -116,6 +135,8 @@ class Pro(models.Model):
     # Stripe Connect account id (money owed to pros stays at the provider).
     gateway_account_id = models.CharField(max_length=64, blank=True)
 
+    objects = ProQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("pro")
         verbose_name_plural = _("pros")
@@ -135,6 +156,25 @@ class Pro(models.Model):
     @property
     def has_personal_link(self) -> bool:
         return self.completed_sessions_count > 0
+
+    @property
+    def is_suspended(self) -> bool:
+        return self.status == Pro.Status.SUSPENDED
+
+    @property
+    def may_work(self) -> bool:
+        """In Python, the rule of ProQuerySet.may_work (on this instance's values)."""
+        return not self.is_suspended
+
+    @property
+    def is_dispatchable(self) -> bool:
+        """In Python, the rule of ProQuerySet.dispatchable / DISPATCHABLE_SQL."""
+        return (
+            self.may_work
+            and self.status == Pro.Status.ACTIVE
+            and not self.is_paused
+            and self.is_id_verified
+        )
 
 
 class ZoneCell(models.Model):

@@ -42,7 +42,7 @@ def missing_for_proposals(pro: Pro) -> list[MissingItem]:
             label = _("Upload your ID document")
             key = "id"
         missing.append(MissingItem(key, label, "pros:settings_documents"))
-    if pro.status == Pro.Status.SUSPENDED:
+    if not pro.may_work:
         missing.append(
             MissingItem(
                 "suspended", _("Your account is suspended: contact support"), "pros:onboarding"
@@ -106,9 +106,9 @@ def pro_by_personal_link(slug: str) -> Pro | None:
     """The pro a personal link points to, if the link is live: at least one completed session
     and not suspended. Used by the public page and the customer API alike."""
     return (
-        Pro.objects.select_related("user")
+        Pro.objects.may_work()
+        .select_related("user")
         .prefetch_related("services")
         .filter(slug=slug, completed_sessions_count__gt=0)
-        .exclude(status=Pro.Status.SUSPENDED)
         .first()
     )

@@ -72,7 +72,7 @@ class CannotActivate(RuleRefused):
 
 def pro_is_dispatchable(pro: Pro) -> bool:
     """Whether the pro may receive ordinary proposals now (settings-based matching aside)."""
-    return pro.status == Pro.Status.ACTIVE and not pro.is_paused and pro.is_id_verified
+    return pro.is_dispatchable
 
 
 def pro_refresh_dispatch_index(*, pro: Pro) -> None:
