@@ -1,12 +1,15 @@
+"""Site-wide views: /healthz and the 404/500 handlers (JSON envelope under /api/)."""
+
 from django.conf import settings
 from django.db import connection
 from django.http import JsonResponse
-from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.defaults import page_not_found
 from django.views.defaults import server_error as default_server_error
 from redis import Redis
 from redis.exceptions import RedisError
+
+from .api import is_api_request, json_not_found, json_server_error
 
 
 @never_cache
@@ -31,28 +34,14 @@ def healthz(request):
     )
 
 
-def _wants_api(request) -> bool:
-    return request.path.startswith("/api/")
-
-
 def not_found(request, exception=None):
     """404 for URLs no view matched: the API envelope under /api/, Django's page elsewhere."""
-    if _wants_api(request):
-        return JsonResponse(
-            {"error": {"code": "not_found", "message": str(_("Not found."))}}, status=404
-        )
+    if is_api_request(request):
+        return json_not_found()
     return page_not_found(request, exception)
 
 
 def server_error(request):
-    if _wants_api(request):
-        return JsonResponse(
-            {
-                "error": {
-                    "code": "server_error",
-                    "message": str(_("Something went wrong on our side.")),
-                }
-            },
-            status=500,
-        )
+    if is_api_request(request):
+        return json_server_error()
     return default_server_error(request)

@@ -12,7 +12,6 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
-from rest_framework import status
 
 from core.errors import DomainError, RuleRefused
 
@@ -23,7 +22,7 @@ class CardDeclined(RuleRefused):
 
 
 class GatewayUnavailable(DomainError):
-    status = status.HTTP_502_BAD_GATEWAY
+    status = 502  # the provider failed us, not the client
     code = "payment_provider_unavailable"
     default_message = _("The payment provider cannot be reached. Please try again in a moment.")
 

@@ -4,6 +4,7 @@ import pytest
 from rest_framework.test import APIRequestFactory
 from rest_framework.throttling import ScopedRateThrottle
 
+from core.api import api_exception_handler
 from core.errors import (
     Conflict,
     DomainError,
@@ -11,7 +12,6 @@ from core.errors import (
     NotAllowed,
     NotFound,
     RuleRefused,
-    api_exception_handler,
 )
 from customers.selectors import CustomerBlacklisted
 from payouts.gateway import CardDeclined
