@@ -1,5 +1,6 @@
 # Two commands matter: `make run` and `make test`. Both install into .venv and start
-# PostgreSQL and Redis when they are installed but not running.
+# PostgreSQL and Redis when they are installed but not running. `make test` runs `make lint`
+# first (ruff, and import-linter's layering contracts in pyproject.toml): a violation fails it.
 SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
@@ -31,7 +32,7 @@ run: install services messages
 	$(BIN)/python manage.py seed_demo
 	@bash scripts/run.sh $(PORT)
 
-test: install deps-system services messages
+test: install lint deps-system services messages
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	$(BIN)/pytest -p no:cacheprovider $(PYTEST_ARGS); rc=$$?; \
 	  if [ $$rc -eq 5 ]; then echo "pytest collected no tests: failing"; exit 1; fi; exit $$rc
@@ -39,6 +40,7 @@ test: install deps-system services messages
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 format: install
 	$(BIN)/ruff format .

@@ -1,4 +1,5 @@
-"""Public catalogue API: what can be booked and what the customer pays."""
+"""Public catalogue API: what can be booked and what the customer pays.
+House style: customers/api.py."""
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers
@@ -8,7 +9,7 @@ from .models import Service
 from .selectors import service_list_public
 
 
-class ServiceSerializer(serializers.ModelSerializer):
+class ServiceOutSerializer(serializers.ModelSerializer):
     name = serializers.CharField(read_only=True, help_text="In the request's language.")
     category = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     price_cents = serializers.IntegerField(
@@ -21,11 +22,14 @@ class ServiceSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-@extend_schema(tags=["catalogue"], summary="List the bookable services (public)")
 class ServiceListApi(generics.ListAPIView):
     permission_classes = [AllowAny]
     authentication_classes = []
-    serializer_class = ServiceSerializer
+    serializer_class = ServiceOutSerializer
 
     def get_queryset(self):
         return service_list_public()
+
+    @extend_schema(tags=["catalogue"], summary="List the bookable services (public)")
+    def get(self, request, *args, **kwargs):
+        return self.list(request, *args, **kwargs)

@@ -1,8 +1,8 @@
 from django.urls import path
 
-from .api import ServiceListApi
+from . import api
 
 app_name = "catalog_api"
 urlpatterns = [
-    path("services", ServiceListApi.as_view(), name="services"),
+    path("services", api.ServiceListApi.as_view(), name="services"),
 ]

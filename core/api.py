@@ -1,4 +1,5 @@
-"""The API error envelope: every failure answers {"error": {"code", "message", "fields"?}}.
+"""The API error envelope (every failure answers {"error": {"code", "message", "fields"?}})
+and the one helper every app's api.py uses to validate a request body.
 
 The one place that maps errors to HTTP answers for the REST API: domain errors
 (`core.errors`), DRF's own errors (validation, authentication, throttling...), Django's
@@ -17,6 +18,14 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
 from .errors import DomainError
+
+
+def validated(in_serializer_class, data) -> dict:
+    """Validate a request body with an `*InSerializer` (400 `invalid` with fields otherwise) and
+    return its data as keyword arguments for a service."""
+    serializer = in_serializer_class(data=data)
+    serializer.is_valid(raise_exception=True)
+    return dict(serializer.validated_data)
 
 
 def error_body(code: str, message, fields=None) -> dict:

@@ -1,5 +1,10 @@
 """Customer REST API: auth (register, token, password reset), profile, addresses. Thin views:
-validate the shape, call customers.services / selectors, serialize."""
+validate the shape, call the services / selectors, serialize.
+
+This module is the house style for every app's api.py (see the README's design notes):
+`<Resource><Action>Api` classes, `*InSerializer` / `*OutSerializer`, `extend_schema(tags,
+summary)` on every handler, snake_case URL names.
+"""
 
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
@@ -9,8 +14,9 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
+from core import services as accounts
+from core.api import validated
 from core.i18n import language_of
-from core.services import login_attempt
 
 from . import selectors, services
 from .models import Address
@@ -31,7 +37,7 @@ class UserOutSerializer(serializers.Serializer):
 
 
 def user_payload(user) -> dict:
-    customer = selectors.Customer.objects.filter(user_id=user.pk).first()
+    customer = selectors.customer_or_none(user)
     return UserOutSerializer(
         {
             "id": user.pk,
@@ -70,7 +76,7 @@ class PasswordResetInSerializer(serializers.Serializer):
     email = serializers.EmailField(max_length=254)
 
 
-class MeUpdateSerializer(serializers.Serializer):
+class MeInSerializer(serializers.Serializer):
     first_name = serializers.CharField(max_length=150, required=False)
     last_name = serializers.CharField(max_length=150, required=False)
     phone = serializers.CharField(max_length=32, required=False)
@@ -79,7 +85,7 @@ class MeUpdateSerializer(serializers.Serializer):
     )
 
 
-class AcceptedSerializer(serializers.Serializer):
+class AcceptedOutSerializer(serializers.Serializer):
     detail = serializers.CharField()
 
 
@@ -97,10 +103,10 @@ class RegisterApi(APIView):
         responses={201: TokenOutSerializer},
     )
     def post(self, request):
-        data = _valid(RegisterInSerializer, request.data)
+        data = validated(RegisterInSerializer, request.data)
         # The app's Accept-Language is the first choice of language; PATCH /me changes it.
         customer = services.customer_register(**data, language=request.LANGUAGE_CODE)
-        token = services.auth_token_issue(user=customer.user)
+        token = accounts.auth_token_issue(user=customer.user)
         return Response({"token": token.key, "user": user_payload(customer.user)}, status=201)
 
 
@@ -134,16 +140,16 @@ class TokenApi(APIView):
         responses={200: TokenOutSerializer},
     )
     def post(self, request):
-        data = _valid(TokenInSerializer, request.data)
-        user = login_attempt(
+        data = validated(TokenInSerializer, request.data)
+        user = accounts.login_attempt(
             email=data["email"], password=data["password"], request=request._request
         )
-        token = services.auth_token_issue(user=user)
+        token = accounts.auth_token_issue(user=user)
         return Response({"token": token.key, "user": user_payload(user)})
 
     @extend_schema(tags=["auth"], summary="Log out: revoke the API token", responses={204: None})
     def delete(self, request):
-        services.auth_token_revoke(user=request.user)
+        accounts.auth_token_revoke(user=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -158,11 +164,11 @@ class PasswordResetApi(APIView):
         summary="E-mail a password reset link",
         description="Always answers 202, whether or not an account uses this address.",
         request=PasswordResetInSerializer,
-        responses={202: AcceptedSerializer},
+        responses={202: AcceptedOutSerializer},
     )
     def post(self, request):
-        data = _valid(PasswordResetInSerializer, request.data)
-        services.password_reset_request(email=data["email"])
+        data = validated(PasswordResetInSerializer, request.data)
+        accounts.password_reset_request(email=data["email"])
         return Response(
             {
                 "detail": str(
@@ -184,12 +190,12 @@ class MeApi(APIView):
     @extend_schema(
         tags=["me"],
         summary="Update my profile (e-mail cannot be changed)",
-        request=MeUpdateSerializer,
+        request=MeInSerializer,
         responses={200: UserOutSerializer},
     )
     def patch(self, request):
-        data = _valid(MeUpdateSerializer, request.data)
-        services.user_profile_update(user=request.user, **data)
+        data = validated(MeInSerializer, request.data)
+        accounts.user_profile_update(user=request.user, **data)
         return Response(user_payload(request.user))
 
 
@@ -209,7 +215,7 @@ class MeCustomerApi(APIView):
 # --- addresses --------------------------------------------------------------------------------
 
 
-class AddressSerializer(serializers.ModelSerializer):
+class AddressOutSerializer(serializers.ModelSerializer):
     lat = serializers.DecimalField(max_digits=9, decimal_places=6, coerce_to_string=False)
     lng = serializers.DecimalField(max_digits=9, decimal_places=6, coerce_to_string=False)
 
@@ -230,38 +236,37 @@ class AddressInSerializer(serializers.Serializer):
     lng = serializers.DecimalField(max_digits=None, decimal_places=None, coerce_to_string=False)
 
 
-class AddressListCreateApi(generics.GenericAPIView):
-    serializer_class = AddressSerializer
+class AddressListCreateApi(generics.ListAPIView):
+    serializer_class = AddressOutSerializer
 
     def get_queryset(self):
         return selectors.address_list(selectors.customer_for(self.request.user))
 
-    @extend_schema(tags=["addresses"], summary="My addresses", operation_id="addresses_list")
-    def get(self, request):
-        page = self.paginate_queryset(self.get_queryset())
-        return self.get_paginated_response(AddressSerializer(page, many=True).data)
+    @extend_schema(tags=["addresses"], summary="My addresses")
+    def get(self, request, *args, **kwargs):
+        return self.list(request, *args, **kwargs)
 
     @extend_schema(
         tags=["addresses"],
         summary="Add an address (geocoded by the app)",
         request=AddressInSerializer,
-        responses={201: AddressSerializer},
+        responses={201: AddressOutSerializer},
     )
     def post(self, request):
         customer = selectors.customer_for(request.user)
-        data = _valid(AddressInSerializer, request.data)
+        data = validated(AddressInSerializer, request.data)
         address = services.address_create(customer=customer, **data)
-        return Response(AddressSerializer(address).data, status=201)
+        return Response(AddressOutSerializer(address).data, status=201)
 
 
 class AddressDetailApi(APIView):
     @extend_schema(
-        tags=["addresses"], summary="One of my addresses", responses={200: AddressSerializer}
+        tags=["addresses"], summary="One of my addresses", responses={200: AddressOutSerializer}
     )
     def get(self, request, pk: int):
         customer = selectors.customer_for(request.user)
         return Response(
-            AddressSerializer(selectors.address_get(customer=customer, address_id=pk)).data
+            AddressOutSerializer(selectors.address_get(customer=customer, address_id=pk)).data
         )
 
     @extend_schema(tags=["addresses"], summary="Delete one of my addresses", responses={204: None})
@@ -270,9 +275,3 @@ class AddressDetailApi(APIView):
         address = selectors.address_get(customer=customer, address_id=pk)
         services.address_delete(customer=customer, address=address)
         return Response(status=status.HTTP_204_NO_CONTENT)
-
-
-def _valid(serializer_class, data) -> dict:
-    serializer = serializer_class(data=data)
-    serializer.is_valid(raise_exception=True)
-    return dict(serializer.validated_data)

@@ -28,6 +28,11 @@ def customer_for(user) -> Customer:
         raise NotACustomer() from None
 
 
+def customer_or_none(user) -> Customer | None:
+    """The user's customer profile if they have one (no error: for "what am I" answers)."""
+    return Customer.objects.filter(user_id=user.pk).first()
+
+
 def is_customer(user) -> bool:
     return Customer.objects.filter(user_id=user.pk).exists()
 

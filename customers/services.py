@@ -1,61 +1,39 @@
-"""Every write about customers: registration, profile, addresses, blacklist, API tokens."""
+"""Every write about customers: registration, addresses, blacklist.
 
-import logging
+Account services shared with pros (profile and language, API tokens, password reset) live in
+`core.services`; they are re-exported here so older callers keep working.
+"""
+
 import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.conf import settings
-from django.contrib.auth import get_user_model, password_validation
-from django.contrib.auth.tokens import default_token_generator
-from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
-from django.core.validators import validate_email
+from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.encoding import force_bytes
-from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
-from rest_framework.authtoken.models import Token
 
 from core.audit import audit
 from core.errors import InvalidInput, NotFound
 from core.geo import cell_of
-from core.phones import InvalidPhone, phone_to_e164
+from core.services import (  # noqa: F401 - the account services are re-exported (docstring)
+    auth_token_issue,
+    auth_token_revoke,
+    clean_email,
+    clean_name,
+    clean_password,
+    clean_phone,
+    password_reset_link,
+    password_reset_request,
+    user_profile_update,
+)
 
 from .models import Address, Customer
 
-logger = logging.getLogger(__name__)
 User = get_user_model()
 
 
-def _clean_phone(phone: str) -> str:
-    try:
-        return phone_to_e164(phone)
-    except InvalidPhone as exc:
-        raise InvalidInput(fields={"phone": [str(exc)]}) from exc
-
-
-def _clean_email(email: str) -> str:
-    email = (email or "").strip().lower()
-    try:
-        validate_email(email)
-    except ValidationError as exc:
-        raise InvalidInput(fields={"email": list(exc.messages)}) from exc
-    return email
-
-
-def _clean_name(field: str, value: str) -> str:
-    value = (value or "").strip()
-    if not value:
-        raise InvalidInput(fields={field: [_("This field is required.")]})
-    if len(value) > 150:
-        raise InvalidInput(
-            fields={field: [_("Ensure this field has no more than 150 characters.")]}
-        )
-    return value
-
-
-# --- registration and profile -----------------------------------------------------------------
+# --- registration -----------------------------------------------------------------------------
 
 
 def customer_register(
@@ -63,10 +41,10 @@ def customer_register(
 ) -> Customer:
     """Create the User and its Customer profile in one transaction. Raises InvalidInput with
     fields for a taken e-mail, a weak password or an invalid phone; nothing is written then."""
-    email = _clean_email(email)
-    first_name = _clean_name("first_name", first_name)
-    last_name = _clean_name("last_name", last_name)
-    phone = _clean_phone(phone)
+    email = clean_email(email)
+    first_name = clean_name("first_name", first_name)
+    last_name = clean_name("last_name", last_name)
+    phone = clean_phone(phone)
     if User.objects.filter(email__iexact=email).exists():
         raise InvalidInput(
             fields={"email": [_("An account already exists with this e-mail address.")]}
@@ -75,10 +53,7 @@ def customer_register(
     candidate = User(
         email=email, first_name=first_name, last_name=last_name, phone=phone, language=language
     )
-    try:
-        password_validation.validate_password(password, user=candidate)
-    except ValidationError as exc:
-        raise InvalidInput(fields={"password": list(exc.messages)}) from exc
+    clean_password(password, user=candidate)
     try:
         with transaction.atomic():
             candidate.set_password(password)
@@ -100,97 +75,6 @@ def customer_create_for_user(*, user) -> Customer:
         if created:
             audit(action="customer.created", subject=customer, actor=user)
     return customer
-
-
-def _clean_language(value: str) -> str:
-    known = [code for code, _name in settings.LANGUAGES]
-    if value not in known:
-        raise InvalidInput(
-            fields={"language": [_("Choose one of: %(codes)s.") % {"codes": ", ".join(known)}]}
-        )
-    return value
-
-
-def user_profile_update(*, user, **changes):
-    """Update first_name / last_name / phone / language of the user; e-mail is not changeable
-    here. `language` is the one messages (notifications, e-mails) are written in."""
-    allowed = {"first_name", "last_name", "phone", "language"}
-    unknown = set(changes) - allowed
-    if unknown:
-        raise InvalidInput(
-            fields={name: [_("This field cannot be changed.")] for name in sorted(unknown)}
-        )
-    cleaned = {}
-    for name, value in changes.items():
-        if name == "phone":
-            cleaned[name] = _clean_phone(value)
-        elif name == "language":
-            cleaned[name] = _clean_language(value)
-        else:
-            cleaned[name] = _clean_name(name, value)
-    with transaction.atomic():
-        locked = User.objects.select_for_update().get(pk=user.pk)
-        before = {name: getattr(locked, name) for name in cleaned}
-        changed = {name: value for name, value in cleaned.items() if before[name] != value}
-        if changed:
-            for name, value in changed.items():
-                setattr(locked, name, value)
-            locked.save(update_fields=list(changed))
-            audit(
-                action="user.profile_updated",
-                subject=locked,
-                actor=user,
-                data={"fields": sorted(changed)},
-            )
-    for name, value in cleaned.items():
-        setattr(user, name, value)
-    return user
-
-
-# --- API tokens and password reset ------------------------------------------------------------
-
-
-def auth_token_issue(*, user) -> Token:
-    """The user's API token (one per user; created on first login)."""
-    token, _created = Token.objects.get_or_create(user=user)
-    return token
-
-
-def auth_token_revoke(*, user) -> None:
-    Token.objects.filter(user=user).delete()
-
-
-def password_reset_link(user) -> str:
-    uidb64 = urlsafe_base64_encode(force_bytes(user.pk))
-    token = default_token_generator.make_token(user)
-    # The pro web reset-confirm page (pros:password_reset_confirm), shared by customers and pros.
-    return f"{settings.SITE_URL}/pro/password-reset/{uidb64}/{token}"
-
-
-def password_reset_request(*, email: str) -> bool:
-    """E-mail a reset link when an active account has this address. Returns whether one was
-    sent; callers must not reveal it (no account enumeration)."""
-    email = (email or "").strip()
-    user = User.objects.filter(email__iexact=email, is_active=True).first()
-    if user is None or not user.has_usable_password():
-        return False
-    link = password_reset_link(user)
-    audit(action="user.password_reset_requested", subject=user)
-    try:
-        send_mail(
-            subject=_("Reset your password"),
-            message=_(
-                "Hello,\n\nSomeone (hopefully you) asked to reset the password of your account. "
-                "Choose a new password here:\n\n%(link)s\n\n"
-                "If you did not ask for this, ignore this e-mail: your password stays the same."
-            )
-            % {"link": link},
-            from_email=settings.DEFAULT_FROM_EMAIL,
-            recipient_list=[user.email],
-        )
-    except Exception:  # an e-mail outage must not reveal anything nor fail the request
-        logger.exception("password reset e-mail failed for user %s", user.pk)
-    return True
 
 
 # --- addresses --------------------------------------------------------------------------------

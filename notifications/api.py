@@ -1,17 +1,17 @@
-"""In-app notifications of the signed-in user (customer or pro)."""
+"""In-app notifications of the signed-in user (customer or pro). House style: customers/api.py."""
 
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import extend_schema, inline_serializer
-from rest_framework import serializers
-from rest_framework.generics import ListAPIView
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import generics, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from .models import Notification
-from .services import notification_mark_read, unread_count
+from .selectors import notifications_for, unread_count
+from .services import notification_mark_read
 
 
-class NotificationSerializer(serializers.ModelSerializer):
+class NotificationOutSerializer(serializers.ModelSerializer):
     is_read = serializers.BooleanField()
 
     class Meta:
@@ -19,51 +19,64 @@ class NotificationSerializer(serializers.ModelSerializer):
         fields = ["id", "kind", "title", "body", "url", "data", "created_at", "read_at", "is_read"]
 
 
-class NotificationListView(ListAPIView):
-    """GET /api/v1/notifications (newest first; `?unread=1` for unread ones only)."""
+class NotificationsMarkedReadOutSerializer(serializers.Serializer):
+    marked = serializers.IntegerField()
+    unread = serializers.IntegerField()
 
-    serializer_class = NotificationSerializer
+
+class UnreadCountOutSerializer(serializers.Serializer):
+    unread = serializers.IntegerField()
+
+
+class NotificationListApi(generics.ListAPIView):
+    serializer_class = NotificationOutSerializer
 
     def get_queryset(self):
-        queryset = Notification.objects.filter(user=self.request.user).order_by(
-            "-created_at", "-id"
-        )
-        if self.request.query_params.get("unread") in {"1", "true"}:
-            queryset = queryset.filter(read_at__isnull=True)
-        return queryset
+        unread_only = self.request.query_params.get("unread") in {"1", "true"}
+        return notifications_for(self.request.user, unread_only=unread_only)
+
+    @extend_schema(
+        tags=["notifications"],
+        summary="My notifications, newest first",
+        parameters=[
+            OpenApiParameter("unread", bool, description="`1` or `true`: unread ones only.")
+        ],
+    )
+    def get(self, request, *args, **kwargs):
+        return self.list(request, *args, **kwargs)
 
 
-class NotificationReadView(APIView):
-    """POST /api/v1/notifications/{id}/read"""
-
-    @extend_schema(request=None, responses=NotificationSerializer)
+class NotificationReadApi(APIView):
+    @extend_schema(
+        tags=["notifications"],
+        summary="Mark one of my notifications read",
+        request=None,
+        responses={200: NotificationOutSerializer},
+    )
     def post(self, request, pk):
         notification = get_object_or_404(Notification, pk=pk, user=request.user)
         notification_mark_read(user=request.user, notification_ids=[notification.pk])
         notification.refresh_from_db()
-        return Response(NotificationSerializer(notification).data)
+        return Response(NotificationOutSerializer(notification).data)
 
 
-class NotificationReadAllView(APIView):
-    """POST /api/v1/notifications/read-all"""
-
+class NotificationReadAllApi(APIView):
     @extend_schema(
+        tags=["notifications"],
+        summary="Mark all my notifications read",
         request=None,
-        responses=inline_serializer(
-            "NotificationsMarkedRead",
-            {"marked": serializers.IntegerField(), "unread": serializers.IntegerField()},
-        ),
+        responses={200: NotificationsMarkedReadOutSerializer},
     )
     def post(self, request):
         marked = notification_mark_read(user=request.user)
         return Response({"marked": marked, "unread": 0})
 
 
-class NotificationUnreadCountView(APIView):
-    """GET /api/v1/notifications/unread-count"""
-
+class NotificationUnreadCountApi(APIView):
     @extend_schema(
-        responses=inline_serializer("UnreadCount", {"unread": serializers.IntegerField()})
+        tags=["notifications"],
+        summary="How many of my notifications are unread",
+        responses={200: UnreadCountOutSerializer},
     )
     def get(self, request):
         return Response({"unread": unread_count(user=request.user)})

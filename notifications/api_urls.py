@@ -4,18 +4,18 @@ from . import api
 
 app_name = "notifications_api"
 urlpatterns = [
-    path("notifications", api.NotificationListView.as_view(), name="notifications"),
+    path("notifications", api.NotificationListApi.as_view(), name="notifications"),
     path(
         "notifications/read-all",
-        api.NotificationReadAllView.as_view(),
-        name="notifications-read-all",
+        api.NotificationReadAllApi.as_view(),
+        name="notifications_read_all",
     ),
     path(
         "notifications/unread-count",
-        api.NotificationUnreadCountView.as_view(),
-        name="notifications-unread",
+        api.NotificationUnreadCountApi.as_view(),
+        name="notifications_unread_count",
     ),
     path(
-        "notifications/<int:pk>/read", api.NotificationReadView.as_view(), name="notification-read"
+        "notifications/<int:pk>/read", api.NotificationReadApi.as_view(), name="notification_read"
     ),
 ]

@@ -2,7 +2,7 @@
 
 from functools import cache
 
-from .services import unread_count
+from .selectors import unread_count
 
 
 def unread(request):

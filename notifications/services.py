@@ -1,3 +1,5 @@
+"""Every write about notifications: notify() records one and e-mails it on commit."""
+
 import logging
 
 from django.conf import settings
@@ -53,7 +55,3 @@ def notification_mark_read(*, user, notification_ids=None) -> int:
     if notification_ids is not None:
         queryset = queryset.filter(pk__in=notification_ids)
     return queryset.update(read_at=timezone.now())
-
-
-def unread_count(*, user) -> int:
-    return Notification.objects.filter(user=user, read_at__isnull=True).count()

@@ -9,7 +9,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
 from .models import Notification
-from .services import notification_mark_read, unread_count
+from .selectors import notifications_for, unread_count
+from .services import notification_mark_read
 
 PER_PAGE = 30
 BELL_POLL_SECONDS = 20
@@ -29,8 +30,7 @@ def bell(request):
 
 @login_required
 def notification_list(request):
-    queryset = Notification.objects.filter(user=request.user).order_by("-created_at", "-id")
-    page = Paginator(queryset, PER_PAGE).get_page(request.GET.get("page"))
+    page = Paginator(notifications_for(request.user), PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
         "notifications/list.html",

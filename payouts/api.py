@@ -1,10 +1,12 @@
-"""Customer API for saved cards (the gateway lives in payouts; the rows in customers)."""
+"""Customer API for saved cards (the gateway lives in payouts; the rows in customers).
+House style: customers/api.py."""
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.api import validated
 from customers.models import PaymentMethod
 from customers.selectors import active_payment_methods, customer_for
 
@@ -25,7 +27,7 @@ class PaymentMethodInSerializer(serializers.Serializer):
     )
 
 
-class PaymentMethodSerializer(serializers.ModelSerializer):
+class PaymentMethodOutSerializer(serializers.ModelSerializer):
     class Meta:
         model = PaymentMethod
         fields = ["id", "brand", "last4", "exp_month", "exp_year", "is_default", "created_at"]
@@ -51,32 +53,24 @@ class SetupIntentApi(APIView):
         )
 
 
-class PaymentMethodListCreateApi(generics.GenericAPIView):
-    serializer_class = PaymentMethodSerializer
+class PaymentMethodListCreateApi(generics.ListAPIView):
+    serializer_class = PaymentMethodOutSerializer
 
     def get_queryset(self):
         return active_payment_methods(customer_for(self.request.user))
 
-    @extend_schema(
-        tags=["payment methods"],
-        summary="My saved cards (default first)",
-        operation_id="payment_methods_list",
-    )
-    def get(self, request):
-        page = self.paginate_queryset(self.get_queryset())
-        return self.get_paginated_response(PaymentMethodSerializer(page, many=True).data)
+    @extend_schema(tags=["payment methods"], summary="My saved cards (default first)")
+    def get(self, request, *args, **kwargs):
+        return self.list(request, *args, **kwargs)
 
     @extend_schema(
         tags=["payment methods"],
         summary="Record the confirmed card; it becomes the default",
         request=PaymentMethodInSerializer,
-        responses={201: PaymentMethodSerializer},
+        responses={201: PaymentMethodOutSerializer},
     )
     def post(self, request):
         customer = customer_for(request.user)
-        serializer = PaymentMethodInSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        method = services.payment_method_save(
-            customer=customer, payment_method_id=serializer.validated_data["payment_method_id"]
-        )
-        return Response(PaymentMethodSerializer(method).data, status=201)
+        data = validated(PaymentMethodInSerializer, request.data)
+        method = services.payment_method_save(customer=customer, **data)
+        return Response(PaymentMethodOutSerializer(method).data, status=201)

@@ -12,7 +12,6 @@ api_v1 = [
     path("docs", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
     path("", include("catalog.api_urls")),
     path("", include("customers.api_urls")),
-    path("", include("pros.api_urls")),
     path("", include("bookings.api_urls")),
     path("", include("notifications.api_urls")),
     path("", include("payouts.api_urls")),

@@ -21,6 +21,10 @@ def test_schema_is_openapi_with_our_paths(client):
         "/api/v1/addresses/{id}": {"get", "delete"},
         "/api/v1/payment-methods": {"get", "post"},
         "/api/v1/payment-methods/setup-intent": {"post"},
+        "/api/v1/notifications": {"get"},
+        "/api/v1/notifications/read-all": {"post"},
+        "/api/v1/notifications/unread-count": {"get"},
+        "/api/v1/notifications/{id}/read": {"post"},
     }.items():
         assert path in paths, path
         assert methods <= set(paths[path]), (path, set(paths[path]))
@@ -32,6 +36,11 @@ def test_schema_is_openapi_with_our_paths(client):
     assert {"email", "password", "first_name", "last_name", "phone"} <= set(
         schema["components"]["schemas"][component]["properties"]
     )
+    # Lists are documented as DRF pages (count, next, previous, results).
+    for list_path in ("/api/v1/services", "/api/v1/addresses", "/api/v1/payment-methods"):
+        ok = paths[list_path]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
+        page = schema["components"]["schemas"][ok["$ref"].rsplit("/", 1)[-1]]
+        assert {"count", "next", "previous", "results"} <= set(page["properties"]), list_path
     # The catalogue is public: no security requirement beyond anonymous.
     assert paths["/api/v1/services"]["get"].get("security", [{}]) == [{}]
 
@@ -47,12 +56,14 @@ def test_schema_generation_has_no_warnings_for_our_views():
         "/catalog/",
         "/customers/",
         "/payouts/",
+        "/notifications/",
         "/api/v1/services'",
         "/api/v1/auth/",
         "/api/v1/me'",
         "/api/v1/me/",
         "/api/v1/addresses",
         "/api/v1/payment-methods",
+        "/api/v1/notifications",
     )
     problems = [
         message

@@ -9,6 +9,7 @@ from django.utils.http import urlsafe_base64_decode
 from rest_framework.authtoken.models import Token
 from rest_framework.throttling import ScopedRateThrottle
 
+from core import services as accounts
 from core.errors import InvalidInput
 from core.models import AuditEvent
 from customers import services
@@ -208,7 +209,7 @@ def test_stale_token_does_not_prevent_login(api_client):
 @pytest.mark.django_db
 def test_logout_deletes_the_token(api_client):
     customer = CustomerFactory()
-    token = services.auth_token_issue(user=customer.user)
+    token = accounts.auth_token_issue(user=customer.user)
     api_client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
     assert api_client.delete("/api/v1/auth/token").status_code == 204
     assert not Token.objects.filter(user=customer.user).exists()
@@ -227,12 +228,15 @@ def test_logout_needs_a_token(api_client):
 
 
 @pytest.mark.django_db
-def test_password_reset_emails_a_working_link(api_client, settings):
+def test_password_reset_emails_a_working_link(
+    api_client, settings, django_capture_on_commit_callbacks
+):
     settings.SITE_URL = "https://wecasa.test"
     user = CustomerFactory(user__email="c@example.com").user
-    response = api_client.post(
-        "/api/v1/auth/password-reset", {"email": "C@example.com"}, format="json"
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = api_client.post(
+            "/api/v1/auth/password-reset", {"email": "C@example.com"}, format="json"
+        )
     assert response.status_code == 202
     assert len(mail.outbox) == 1 and mail.outbox[0].to == ["c@example.com"]
     match = re.search(
@@ -245,10 +249,13 @@ def test_password_reset_emails_a_working_link(api_client, settings):
 
 
 @pytest.mark.django_db
-def test_password_reset_does_not_reveal_unknown_accounts(api_client):
-    response = api_client.post(
-        "/api/v1/auth/password-reset", {"email": "nobody@example.com"}, format="json"
-    )
+def test_password_reset_does_not_reveal_unknown_accounts(
+    api_client, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = api_client.post(
+            "/api/v1/auth/password-reset", {"email": "nobody@example.com"}, format="json"
+        )
     assert response.status_code == 202
     assert mail.outbox == []
     CustomerFactory(user__email="c@example.com")  # same answer for a known address
@@ -259,18 +266,31 @@ def test_password_reset_does_not_reveal_unknown_accounts(api_client):
 
 
 @pytest.mark.django_db
-def test_password_reset_is_throttled(api_client, monkeypatch):
+def test_password_reset_is_throttled(api_client, monkeypatch, django_capture_on_commit_callbacks):
     CustomerFactory(user__email="a@example.com")
     rates = {**ScopedRateThrottle.THROTTLE_RATES, "password_reset": "2/hour"}
     monkeypatch.setattr(ScopedRateThrottle, "THROTTLE_RATES", rates)
-    statuses = [
-        api_client.post(
-            "/api/v1/auth/password-reset", {"email": "a@example.com"}, format="json"
-        ).status_code
-        for _ in range(3)
-    ]
+    with django_capture_on_commit_callbacks(execute=True):
+        statuses = [
+            api_client.post(
+                "/api/v1/auth/password-reset", {"email": "a@example.com"}, format="json"
+            ).status_code
+            for _ in range(3)
+        ]
     assert statuses == [202, 202, 429]
     assert len(mail.outbox) == 2
+
+
+@pytest.mark.django_db
+def test_password_reset_email_goes_out_on_commit(django_capture_on_commit_callbacks):
+    user = CustomerFactory(user__email="c@example.com").user
+    with django_capture_on_commit_callbacks() as callbacks:
+        assert accounts.password_reset_request(email="c@example.com") is True
+        assert mail.outbox == []  # nothing leaves before the audit row is committed
+    assert AuditEvent.objects.filter(action="user.password_reset_requested").exists()
+    for callback in callbacks:
+        callback()
+    assert [message.to for message in mail.outbox] == [[user.email]]
 
 
 # --- me ---------------------------------------------------------------------------------------
@@ -348,9 +368,12 @@ def test_account_without_customer_profile_is_refused_then_can_become_customer(ap
 
 
 @pytest.mark.django_db
-def test_password_reset_link_works_end_to_end(api_client, client):
+def test_password_reset_link_works_end_to_end(
+    api_client, client, django_capture_on_commit_callbacks
+):
     CustomerFactory(user__email="c@example.com")
-    api_client.post("/api/v1/auth/password-reset", {"email": "c@example.com"}, format="json")
+    with django_capture_on_commit_callbacks(execute=True):
+        api_client.post("/api/v1/auth/password-reset", {"email": "c@example.com"}, format="json")
     link = re.search(r"https?://[^/\s]+(/pro/password-reset/\S+)", mail.outbox[0].body).group(1)
     opened = client.get(link)
     assert opened.status_code == 302  # Django swaps the token for a session, then the form
