@@ -3,9 +3,12 @@ ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1
 RUN apt-get update && apt-get install -y --no-install-recommends gettext && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY pyproject.toml ./
+# .dockerignore keeps .env, .venv, media and private_media out of the image.
 COPY . .
+# Static files are collected with the production storage (compressed, served by whitenoise).
 RUN pip install --no-cache-dir . \
  && DJANGO_SECRET_KEY=build python manage.py compilemessages --ignore=.venv \
- && DJANGO_SECRET_KEY=build python manage.py collectstatic --noinput
+ && DJANGO_DEBUG=false DJANGO_SECRET_KEY=build python manage.py collectstatic --noinput \
+ && mkdir -p /app/.run
 EXPOSE 8000
 CMD ["gunicorn", "wecasa.wsgi:application", "--bind", "0.0.0.0:8000"]

@@ -46,9 +46,22 @@ if [ ${#missing[@]} -gt 0 ]; then
   exit 1
 fi
 
-# The development database (tests create their own test_wecasa).
-db=${DATABASE_NAME:-wecasa}
+# The development database, named as in DATABASE_URL (environment, else .env, else the
+# settings' default); tests create their own (DATABASE_TEST_NAME).
+database_url=${DATABASE_URL:-}
+if [ -z "$database_url" ] && [ -f .env ]; then
+  database_url=$(sed -n 's/^[[:space:]]*\(export[[:space:]]\+\)\?DATABASE_URL=//p' .env | tail -1)
+  database_url=${database_url%\"}; database_url=${database_url#\"}
+  database_url=${database_url%\'}; database_url=${database_url#\'}
+fi
+database_url=${database_url:-postgres://postgres@127.0.0.1:5432/wecasa}
+db=${database_url%%\?*}
+db=${db##*/}
+if ! [[ "$db" =~ ^[A-Za-z0-9_][A-Za-z0-9_-]*$ ]]; then
+  echo "Cannot create the database named in DATABASE_URL ('$db'): create it yourself." >&2
+  exit 1
+fi
 if ! psql -h 127.0.0.1 -U postgres -tAc "SELECT 1 FROM pg_database WHERE datname='$db'" 2>/dev/null | grep -q 1; then
-  psql -h 127.0.0.1 -U postgres -qc "CREATE DATABASE $db" >/dev/null && echo "Created database $db."
+  psql -h 127.0.0.1 -U postgres -qc "CREATE DATABASE \"$db\"" >/dev/null && echo "Created database $db."
 fi
 exit 0
