@@ -1,3 +1,5 @@
+import json
+
 import pytest
 
 
@@ -28,4 +30,21 @@ def test_unknown_api_url_answers_with_the_envelope(client):
 def test_unknown_page_is_html(client):
     response = client.get("/pro/does-not-exist")
     assert response.status_code == 404
+    assert response["Content-Type"].startswith("text/html")
+
+
+def test_server_error_under_api_answers_with_the_envelope(rf):
+    from core.views import server_error
+
+    response = server_error(rf.get("/api/v1/me"))
+    assert response.status_code == 500
+    assert response["Content-Type"] == "application/json"
+    assert json.loads(response.content)["error"]["code"] == "server_error"
+
+
+def test_server_error_elsewhere_is_html(rf):
+    from core.views import server_error
+
+    response = server_error(rf.get("/pro/agenda"))
+    assert response.status_code == 500
     assert response["Content-Type"].startswith("text/html")
