@@ -4,3 +4,9 @@ from django.apps import AppConfig
 class CoreConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "core"
+    # What the Support role needs here (collected by wecasa.roles): accounts and the audit log.
+    support_permissions = [
+        "core.view_user",
+        "core.change_user",
+        "core.view_auditevent",
+    ]

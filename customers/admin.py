@@ -1,32 +1,22 @@
-from django import forms
-from django.contrib import admin, messages
-from django.contrib.admin.helpers import ActionForm
-from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+"""Support's tools for customers. The blacklist changes only through customers.services."""
 
-from core.errors import DomainError
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
+
+from core.admin import ServiceOnlyAdmin, ServiceOnlyInline, reason_action
 
 from . import services
 from .models import Address, Customer, PaymentMethod
 
 
-class CustomerActionForm(ActionForm):
-    reason = forms.CharField(label=_("Reason"), required=False, max_length=500)
-
-
-class AddressInline(admin.TabularInline):
+class AddressInline(ServiceOnlyInline):
     model = Address
     fields = ["label", "street", "postal_code", "city", "created_at", "deleted_at"]
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
     show_change_link = True
 
-    def has_add_permission(self, request, obj=None):
-        return False
 
-
-class PaymentMethodInline(admin.TabularInline):
+class PaymentMethodInline(ServiceOnlyInline):
     model = PaymentMethod
     fields = [
         "gateway",
@@ -38,16 +28,10 @@ class PaymentMethodInline(admin.TabularInline):
         "created_at",
         "detached_at",
     ]
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Customer)
-class CustomerAdmin(admin.ModelAdmin):
+class CustomerAdmin(ServiceOnlyAdmin):
     list_display = ["email", "full_name", "phone", "is_blacklisted", "created_at"]
     list_filter = ["is_blacklisted", "created_at"]
     search_fields = ["user__email", "user__first_name", "user__last_name", "user__phone"]
@@ -55,21 +39,31 @@ class CustomerAdmin(admin.ModelAdmin):
     date_hierarchy = "created_at"
     ordering = ["-created_at", "-id"]
     raw_id_fields = ["user"]
-    # The blacklist changes only through the actions (customers.services), which audit it.
-    readonly_fields = [
+    fields = [
+        "user",
         "is_blacklisted",
         "blacklisted_at",
         "blacklist_reason",
         "gateway_customer_id",
         "created_at",
     ]
-    fields = ["user", *readonly_fields]
+    # Support may give an existing account a customer profile (through the service); the
+    # account is then fixed, and the blacklist changes only through the actions, audited.
+    editable_fields = ("user",)
     inlines = [AddressInline, PaymentMethodInline]
-    action_form = CustomerActionForm
     actions = ["blacklist", "unblacklist"]
 
+    def has_add_permission(self, request, obj=None):
+        return admin.ModelAdmin.has_add_permission(self, request)
+
     def get_readonly_fields(self, request, obj=None):
-        return [*self.readonly_fields, "user"] if obj else self.readonly_fields
+        fields = super().get_readonly_fields(request, obj)
+        return [*fields, "user"] if obj else fields
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            customer = services.customer_create_for_user(user=form.cleaned_data["user"])
+            obj.pk = customer.pk  # the admin's redirect and history point at the real row
 
     @admin.display(description=_("e-mail"), ordering="user__email")
     def email(self, obj):
@@ -83,62 +77,32 @@ class CustomerAdmin(admin.ModelAdmin):
     def phone(self, obj):
         return obj.user.phone
 
-    @admin.action(
-        description=_("Blacklist the selected customers (give a reason)"), permissions=["change"]
+    blacklist = reason_action(
+        description=_("Blacklist the selected customers (give a reason)"),
+        title=_("Blacklist customers"),
+        missing_message=_("Give the reason for the blacklisting."),
+        apply=lambda customer, by, reason: services.customer_blacklist(
+            customer=customer, by=by, reason=reason
+        ),
+        done_message=ngettext_lazy(
+            "%(count)d customer blacklisted.", "%(count)d customers blacklisted.", "count"
+        ),
     )
-    def blacklist(self, request, queryset):
-        reason = request.POST.get("reason", "").strip()
-        if not reason:
-            self.message_user(request, _("Give the reason for the blacklisting."), messages.ERROR)
-            return
-        done = 0
-        for customer in queryset.order_by("pk"):
-            try:
-                services.customer_blacklist(customer=customer, by=request.user, reason=reason)
-                done += 1
-            except DomainError as exc:
-                self.message_user(request, f"{customer}: {exc.message}", messages.ERROR)
-        self.message_user(
-            request,
-            ngettext("%(count)d customer blacklisted.", "%(count)d customers blacklisted.", done)
-            % {"count": done},
-            messages.SUCCESS,
-        )
-
-    @admin.action(
-        description=_("Lift the blacklisting of the selected customers"), permissions=["change"]
+    unblacklist = reason_action(
+        description=_("Lift the blacklisting of the selected customers"),
+        title=_("Lift the blacklisting"),
+        required=False,
+        apply=lambda customer, by, reason: services.customer_unblacklist(
+            customer=customer, by=by, reason=reason
+        ),
+        done_message=ngettext_lazy(
+            "%(count)d customer can book again.", "%(count)d customers can book again.", "count"
+        ),
     )
-    def unblacklist(self, request, queryset):
-        reason = request.POST.get("reason", "").strip()
-        done = 0
-        for customer in queryset.order_by("pk"):
-            services.customer_unblacklist(customer=customer, by=request.user, reason=reason)
-            done += 1
-        self.message_user(
-            request,
-            ngettext(
-                "%(count)d customer can book again.", "%(count)d customers can book again.", done
-            )
-            % {"count": done},
-            messages.SUCCESS,
-        )
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Rows written only by services (h3 cell, gateway references): support looks, never edits."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Address)
-class AddressAdmin(ReadOnlyAdmin):
+class AddressAdmin(ServiceOnlyAdmin):
     list_display = [
         "street",
         "postal_code",
@@ -155,7 +119,7 @@ class AddressAdmin(ReadOnlyAdmin):
 
 
 @admin.register(PaymentMethod)
-class PaymentMethodAdmin(ReadOnlyAdmin):
+class PaymentMethodAdmin(ServiceOnlyAdmin):
     list_display = [
         "customer",
         "brand",

@@ -4,3 +4,10 @@ from django.apps import AppConfig
 class CustomersConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "customers"
+    # What the Support role needs here (collected by wecasa.roles): customers, blacklisting.
+    support_permissions = [
+        "customers.view_customer",
+        "customers.change_customer",
+        "customers.view_address",
+        "customers.view_paymentmethod",
+    ]

@@ -1,58 +1,17 @@
 """Support's tools for pros and their documents. Every change goes through pros.services."""
 
 from django import forms
-from django.contrib import admin, messages
-from django.contrib.admin import helpers
-from django.template.response import TemplateResponse
+from django.contrib import admin
+from django.core.files.uploadedfile import UploadedFile
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
+from core.admin import ServiceOnlyAdmin, ServiceOnlyInline, reason_action, service_action
 from core.errors import DomainError
 
-from . import services
+from . import rules, selectors, services
 from .models import Document, Pro, ReferralInvite, TimeOff, WorkingHours
-
-
-class ReasonForm(forms.Form):
-    reason = forms.CharField(
-        label=_("Reason"),
-        max_length=500,
-        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
-        help_text=_("The pro sees this reason."),
-    )
-
-
-def _reason_step(modeladmin, request, queryset, *, title, action, apply):
-    """An intermediate page asking for a reason, then `apply(obj, reason)` on each object."""
-    form = ReasonForm(request.POST if "apply" in request.POST else None)
-    if "apply" in request.POST and form.is_valid():
-        done = 0
-        for obj in queryset:
-            try:
-                apply(obj, form.cleaned_data["reason"])
-                done += 1
-            except DomainError as error:
-                modeladmin.message_user(request, f"{obj}: {error.message}", messages.ERROR)
-        if done:
-            modeladmin.message_user(
-                request,
-                ngettext("%(count)d item updated.", "%(count)d items updated.", done)
-                % {"count": done},
-                messages.SUCCESS,
-            )
-        return None
-    context = {
-        **modeladmin.admin_site.each_context(request),
-        "title": title,
-        "objects": queryset,
-        "form": form,
-        "action": action,
-        "opts": modeladmin.model._meta,
-        "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
-    }
-    return TemplateResponse(request, "pros/admin/reason_step.html", context)
 
 
 def _document_link(document):
@@ -60,58 +19,24 @@ def _document_link(document):
     return format_html('<a href="{}" target="_blank" rel="noopener">{}</a>', url, _("View file"))
 
 
-def _run(modeladmin, request, queryset, apply):
-    done = 0
-    for obj in queryset:
-        try:
-            apply(obj)
-            done += 1
-        except DomainError as error:
-            modeladmin.message_user(request, f"{obj}: {error.message}", messages.ERROR)
-    if done:
-        modeladmin.message_user(
-            request,
-            ngettext("%(count)d item updated.", "%(count)d items updated.", done) % {"count": done},
-            messages.SUCCESS,
-        )
-
-
-class DocumentInline(admin.TabularInline):
+class DocumentInline(ServiceOnlyInline):
     model = Document
     fields = ["kind", "status", "original_name", "uploaded_at", "rejection_reason", "file_link"]
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
     show_change_link = True
 
     @admin.display(description=_("File"))
     def file_link(self, obj):
         return _document_link(obj) if obj.pk else ""
 
-    def has_add_permission(self, request, obj=None):
-        return False
 
-
-class WorkingHoursInline(admin.TabularInline):
+class WorkingHoursInline(ServiceOnlyInline):
     model = WorkingHours
     fields = ["weekday", "start_time", "end_time"]
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
-class TimeOffInline(admin.TabularInline):
+class TimeOffInline(ServiceOnlyInline):
     model = TimeOff
     fields = ["start_date", "end_date", "reason"]
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 class VerifiedFilter(admin.SimpleListFilter):
@@ -135,8 +60,26 @@ class VerifiedFilter(admin.SimpleListFilter):
         return queryset
 
 
+class ProAdminForm(forms.ModelForm):
+    """Support may fix a pro's bio and photo; the photo gets the same checks as the pro's own
+    upload (pros.rules), shown on the form."""
+
+    class Meta:
+        model = Pro
+        fields = ["photo", "bio"]
+
+    def clean_photo(self):
+        photo = self.cleaned_data.get("photo")
+        if isinstance(photo, UploadedFile):
+            try:
+                rules.check_photo(photo)
+            except DomainError as error:
+                raise forms.ValidationError(str(error.message)) from error
+        return photo
+
+
 @admin.register(Pro)
-class ProAdmin(admin.ModelAdmin):
+class ProAdmin(ServiceOnlyAdmin):
     list_display = [
         "full_name",
         "email",
@@ -170,31 +113,12 @@ class ProAdmin(admin.ModelAdmin):
     ordering = ["-created_at", "-id"]
     inlines = [DocumentInline, WorkingHoursInline, TimeOffInline]
     actions = ["activate", "suspend", "reactivate"]
-    # Status, verification, zone, hours and bank details change only through pros.services
-    # (the pro's pages or the actions), which audit them and refresh the dispatch index.
-    readonly_fields = [
-        "user",
-        "status",
-        "id_verified_at",
-        "suspended_at",
-        "suspension_reason",
-        "slug",
-        "referral_code",
-        "referred_by",
-        "terms_accepted_at",
-        "created_at",
-        "services_list",
-        "zone_summary",
-        "is_paused",
-        "score",
-        "completed_sessions_count",
-        "iban",
-        "bic",
-        "account_holder",
-        "payout_frequency",
-        "gateway_account_id",
-        "missing",
-    ]
+    # Everything else changes only through pros.services (the pro's pages or the actions),
+    # which audit it and refresh the dispatch index; bio and photo go through
+    # pros.services.pro_update_profile (save_model).
+    form = ProAdminForm
+    editable_fields = ("photo", "bio")
+    readonly_fields = ["services_list", "zone_summary", "missing"]
     fieldsets = [
         (
             None,
@@ -222,8 +146,17 @@ class ProAdmin(admin.ModelAdmin):
         ),
     ]
 
-    def has_add_permission(self, request):
-        return False  # pros sign up themselves
+    def save_model(self, request, obj, form, change):
+        if not {"photo", "bio"} & set(form.changed_data):
+            return
+        photo = form.cleaned_data.get("photo")
+        services.pro_update_profile(
+            pro=obj,
+            bio=form.cleaned_data.get("bio", ""),
+            photo=photo if isinstance(photo, UploadedFile) else None,
+            remove_photo=photo is False,  # the "clear" box of the file input
+            actor=request.user,
+        )
 
     @admin.display(description=_("name"), ordering="user__last_name")
     def full_name(self, obj):
@@ -243,9 +176,7 @@ class ProAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("zone"))
     def zone_summary(self, obj):
-        from .selectors import zone_summary
-
-        zone = zone_summary(obj)
+        zone = selectors.zone_summary(obj)
         if zone is None:
             return "-"
         return _(
@@ -260,37 +191,30 @@ class ProAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("missing to receive proposals"))
     def missing(self, obj):
-        from .selectors import missing_for_payment, missing_for_proposals
-
-        items = [str(item.label) for item in missing_for_proposals(obj) + missing_for_payment(obj)]
+        items = [
+            str(item.label)
+            for item in selectors.missing_for_proposals(obj) + selectors.missing_for_payment(obj)
+        ]
         return "; ".join(items) or _("Nothing")
 
-    @admin.action(
-        description=_("Activate the selected pros (complete profiles only)"), permissions=["change"]
+    activate = service_action(
+        description=_("Activate the selected pros (complete profiles only)"),
+        apply=lambda pro, by: services.pro_activate(pro=pro, by=by),
     )
-    def activate(self, request, queryset):
-        _run(self, request, queryset, lambda pro: services.pro_activate(pro=pro, by=request.user))
-
-    @admin.action(
-        description=_("Suspend the selected pros (give a reason)"), permissions=["change"]
+    suspend = reason_action(
+        description=_("Suspend the selected pros (give a reason)"),
+        title=_("Suspend pros"),
+        help_text=_("The pro sees this reason."),
+        apply=lambda pro, by, reason: services.pro_suspend(pro=pro, by=by, reason=reason),
     )
-    def suspend(self, request, queryset):
-        return _reason_step(
-            self,
-            request,
-            queryset,
-            title=_("Suspend pros"),
-            action="suspend",
-            apply=lambda pro, reason: services.pro_suspend(pro=pro, by=request.user, reason=reason),
-        )
-
-    @admin.action(description=_("Reactivate the selected suspended pros"), permissions=["change"])
-    def reactivate(self, request, queryset):
-        _run(self, request, queryset, lambda pro: services.pro_reactivate(pro=pro, by=request.user))
+    reactivate = service_action(
+        description=_("Reactivate the selected suspended pros"),
+        apply=lambda pro, by: services.pro_reactivate(pro=pro, by=by),
+    )
 
 
 @admin.register(Document)
-class DocumentAdmin(admin.ModelAdmin):
+class DocumentAdmin(ServiceOnlyAdmin):
     list_display = [
         "pro",
         "kind",
@@ -325,10 +249,7 @@ class DocumentAdmin(admin.ModelAdmin):
         "reviewed_by",
         "rejection_reason",
     ]
-    readonly_fields = fields
-
-    def has_add_permission(self, request):
-        return False  # pros upload their documents themselves
+    readonly_fields = ["file_link"]
 
     @admin.display(description=_("size (kB)"), ordering="size_bytes")
     def size_kb(self, obj):
@@ -338,37 +259,22 @@ class DocumentAdmin(admin.ModelAdmin):
     def file_link(self, obj):
         return _document_link(obj)
 
-    @admin.action(description=_("Verify the selected documents"), permissions=["change"])
-    def verify(self, request, queryset):
-        _run(
-            self,
-            request,
-            queryset,
-            lambda document: services.document_verify(document=document, by=request.user),
-        )
-
-    @admin.action(
-        description=_("Reject the selected documents (give a reason)"), permissions=["change"]
+    verify = service_action(
+        description=_("Verify the selected documents"),
+        apply=lambda document, by: services.document_verify(document=document, by=by),
     )
-    def reject(self, request, queryset):
-        return _reason_step(
-            self,
-            request,
-            queryset,
-            title=_("Reject documents"),
-            action="reject",
-            apply=lambda document, reason: services.document_reject(
-                document=document, by=request.user, reason=reason
-            ),
-        )
+    reject = reason_action(
+        description=_("Reject the selected documents (give a reason)"),
+        title=_("Reject documents"),
+        help_text=_("The pro sees this reason."),
+        apply=lambda document, by, reason: services.document_reject(
+            document=document, by=by, reason=reason
+        ),
+    )
 
 
 @admin.register(ReferralInvite)
-class ReferralInviteAdmin(admin.ModelAdmin):
+class ReferralInviteAdmin(ServiceOnlyAdmin):
     list_display = ["email", "name", "pro", "created_at"]
     search_fields = ["email", "name", "pro__user__email"]
     list_select_related = ["pro__user"]
-    readonly_fields = ["pro", "email", "name", "created_at"]
-
-    def has_add_permission(self, request):
-        return False

@@ -3,7 +3,6 @@
 from datetime import time
 
 from django import forms
-from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 
 from catalog.models import Service
@@ -48,37 +47,11 @@ class SignupForm(forms.Form):
             self.fields["email"].widget.attrs.update({"autocomplete": "email"})
         self.fields["phone"].widget.attrs.update({"autocomplete": "tel", "inputmode": "tel"})
 
-    def clean_phone(self):
-        import phonenumbers
-
-        raw = self.cleaned_data["phone"]
-        try:
-            number = phonenumbers.parse(raw, "FR")
-        except phonenumbers.NumberParseException as exc:
-            raise forms.ValidationError(_("Enter a valid phone number.")) from exc
-        if not phonenumbers.is_valid_number(number):
-            raise forms.ValidationError(_("Enter a valid phone number."))
-        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
-
     def clean_referral_code(self):
         return self.cleaned_data["referral_code"].strip().upper()
 
-    def clean(self):
-        cleaned = super().clean()
-        password = cleaned.get("password")
-        if password:
-            from django.contrib.auth import get_user_model
-
-            probe = get_user_model()(
-                email=cleaned.get("email", ""),
-                first_name=cleaned.get("first_name", ""),
-                last_name=cleaned.get("last_name", ""),
-            )
-            try:
-                password_validation.validate_password(password, probe)
-            except forms.ValidationError as error:
-                self.add_error("password", error)
-        return cleaned
+    # Phone format and password strength are checked by pros.services.pro_signup (so every
+    # client gets them); the view shows its refusal on these fields.
 
 
 class LoginForm(forms.Form):

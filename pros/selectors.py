@@ -1,11 +1,32 @@
-"""Reads about pros that carry logic: what is missing, the zone summary, access-checked getters."""
+"""Reads about pros that carry logic: who is the signed-in pro, what is missing, the zone
+summary, the pro's public links, access-checked getters."""
 
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.exceptions import ObjectDoesNotExist
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from .models import Document, Pro
+
+
+def pro_for(user) -> Pro | None:
+    """The pro profile of `user`, or None (anonymous, or an account without a pro profile).
+
+    One query, through the reverse one-to-one accessor so the answer is cached on the user
+    object for the rest of the request, and `pro.user` is that same object."""
+    if user is None or not user.is_authenticated:
+        return None
+    try:
+        return user.pro
+    except ObjectDoesNotExist:
+        return None
+
+
+def pro_is_dispatchable(pro: Pro) -> bool:
+    """Whether the pro may receive ordinary proposals now (the rule is Pro.is_dispatchable)."""
+    return pro.is_dispatchable
 
 
 @dataclass(frozen=True)
@@ -79,11 +100,20 @@ def zone_summary(pro: Pro) -> dict | None:
     }
 
 
+def _absolute(path: str) -> str:
+    return f"{settings.SITE_URL.rstrip('/')}{path}"
+
+
 def personal_link(pro: Pro) -> str | None:
     """The booking link a new customer can use; only once a session has been completed."""
     if not pro.has_personal_link:
         return None
-    return f"{settings.SITE_URL.rstrip('/')}/book/{pro.slug}"
+    return _absolute(reverse("pro_public_profile", kwargs={"slug": pro.slug}))
+
+
+def referral_signup_url(pro: Pro) -> str:
+    """The sign-up page with the pro's referral code filled in (invitations, referral page)."""
+    return f"{_absolute(reverse('pros:signup'))}?ref={pro.referral_code}"
 
 
 def document_for_user(*, user, document_id: int) -> Document | None:

@@ -89,6 +89,8 @@ INSTALLED_APPS = [
     "bookings",
     "checkin",
     "payouts",
+    # The project itself, above every app: cross-app roles (wecasa/roles.py).
+    "wecasa",
 ]
 
 MIDDLEWARE = [

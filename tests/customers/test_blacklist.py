@@ -65,9 +65,19 @@ def test_unblacklist_lets_the_customer_book_again(support):
 @pytest.mark.django_db
 def test_admin_blacklist_action_calls_the_service(admin_client):
     target, other = CustomerFactory(), CustomerFactory()
+    # First the reason page (core.admin.reason_action), then its submission.
+    response = admin_client.post(
+        "/admin/customers/customer/", {"action": "blacklist", "_selected_action": [target.pk]}
+    )
+    assert response.status_code == 200 and b'name="reason"' in response.content
     response = admin_client.post(
         "/admin/customers/customer/",
-        {"action": "blacklist", "_selected_action": [target.pk], "reason": "Harassed a pro"},
+        {
+            "action": "blacklist",
+            "_selected_action": [target.pk],
+            "apply": "1",
+            "reason": "Harassed a pro",
+        },
     )
     assert response.status_code == 302
     target.refresh_from_db()
@@ -80,7 +90,7 @@ def test_admin_blacklist_action_calls_the_service(admin_client):
 
     response = admin_client.post(
         "/admin/customers/customer/",
-        {"action": "unblacklist", "_selected_action": [target.pk], "reason": ""},
+        {"action": "unblacklist", "_selected_action": [target.pk], "apply": "1", "reason": ""},
     )
     target.refresh_from_db()
     assert not target.is_blacklisted
@@ -91,7 +101,7 @@ def test_admin_blacklist_action_without_reason_changes_nothing(admin_client):
     target = CustomerFactory()
     response = admin_client.post(
         "/admin/customers/customer/",
-        {"action": "blacklist", "_selected_action": [target.pk], "reason": ""},
+        {"action": "blacklist", "_selected_action": [target.pk], "apply": "1", "reason": ""},
         follow=True,
     )
     assert response.status_code == 200
@@ -127,3 +137,24 @@ def test_admin_lists_search_and_filter(admin_client):
         },
     )
     assert Customer.objects.get(pk=customer.pk).is_blacklisted
+
+
+@pytest.mark.django_db
+def test_admin_adds_a_customer_profile_through_the_service(admin_client):
+    user = UserFactory()
+    response = admin_client.post(
+        "/admin/customers/customer/add/",
+        {
+            "user": user.pk,
+            "addresses-TOTAL_FORMS": "0",
+            "addresses-INITIAL_FORMS": "0",
+            "payment_methods-TOTAL_FORMS": "0",
+            "payment_methods-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 302
+    customer = Customer.objects.get(user=user)
+    assert AuditEvent.objects.filter(
+        action="customer.created", subject=f"customers.customer:{customer.pk}"
+    ).exists()
+    assert admin_client.get(f"/admin/customers/customer/{customer.pk}/change/").status_code == 200

@@ -6,9 +6,11 @@ from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from catalog.models import Service
+from core.models import AuditEvent
 from pros.models import Document, Pro
-from pros.services import document_upload, ensure_support_group
+from pros.services import document_upload
 from tests.factories import ProFactory, UserFactory
+from wecasa.roles import ensure_support_group
 
 pytestmark = pytest.mark.django_db
 
@@ -107,3 +109,40 @@ def test_suspend_reactivate_and_activate_actions(support):
 def test_staff_outside_support_cannot_use_pro_admin(client):
     client.force_login(UserFactory(is_staff=True))
     assert client.get(reverse("admin:pros_pro_changelist")).status_code == 403
+
+
+def _change_form_data(pro, **changes):
+    data = {"bio": pro.bio}
+    for prefix in ("documents", "working_hours", "time_off"):
+        data.update({f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0"})
+    data.update(changes)
+    return data
+
+
+def test_support_edits_bio_and_photo_through_the_service_only(support, png_upload):
+    pro = ProFactory()
+    url = reverse("admin:pros_pro_change", args=[pro.pk])
+    response = support.post(url, _change_form_data(pro, bio="Relue par le support"))
+    assert response.status_code == 302
+    pro.refresh_from_db()
+    assert pro.bio == "Relue par le support"
+    assert AuditEvent.objects.filter(action="pro.profile_updated", actor=support.user).exists()
+    # Read-only fields posted anyway are ignored: status changes only through the services.
+    support.post(url, _change_form_data(pro, status="active", score="99"))
+    pro.refresh_from_db()
+    assert pro.status == Pro.Status.ONBOARDING and pro.score != 99
+
+
+def test_support_photo_upload_gets_the_same_checks(support, pdf_upload):
+    pro = ProFactory()
+    url = reverse("admin:pros_pro_change", args=[pro.pk])
+    response = support.post(url, _change_form_data(pro, photo=pdf_upload("fake.png")))
+    assert response.status_code == 200 and response.context["adminform"].form.errors["photo"]
+    pro.refresh_from_db()
+    assert not pro.photo
+
+
+def test_admin_pages_add_or_delete_nothing(support):
+    pro = ProFactory()
+    assert support.get(reverse("admin:pros_pro_add")).status_code == 403
+    assert support.get(reverse("admin:pros_pro_delete", args=[pro.pk])).status_code == 403

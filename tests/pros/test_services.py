@@ -68,6 +68,44 @@ def test_signup_with_taken_email_refused_and_writes_nothing():
     assert User.objects.count() == 1 and Pro.objects.count() == 0
 
 
+def test_taken_email_answers_like_the_customer_sign_up():
+    """One "e-mail taken" answer for pros and customers: code `invalid`, on the email field."""
+    UserFactory(email="awa@example.com")
+    with pytest.raises(InvalidInput) as caught:
+        _signup()
+    assert caught.value.code == "invalid" and list(caught.value.fields) == ["email"]
+
+
+@pytest.mark.parametrize(
+    "changes, fields",
+    [
+        ({"password": "123"}, {"password"}),
+        ({"password": "awa@example.com"}, {"password"}),
+        ({"phone": "12"}, {"phone"}),
+        ({"phone": "", "password": "123"}, {"phone", "password"}),
+    ],
+)
+def test_signup_checks_phone_and_password_strength_itself(changes, fields):
+    """Any client (not only the web form) gets the checks; every refusal at once."""
+    with pytest.raises(InvalidInput) as caught:
+        _signup(**changes)
+    assert set(caught.value.fields) == fields
+    assert not User.objects.exists() and not Pro.objects.exists()
+
+
+def test_signup_stores_the_phone_in_e164():
+    assert _signup(phone="06 12 34 56 78").user.phone == "+33612345678"
+
+
+def test_existing_user_phone_is_checked_when_given():
+    user = UserFactory(phone="")
+    with pytest.raises(InvalidInput) as caught:
+        services.pro_signup(terms_accepted=True, user=user, phone="12")
+    assert set(caught.value.fields) == {"phone"} and not Pro.objects.exists()
+    pro = services.pro_signup(terms_accepted=True, user=user, phone="06 12 34 56 78")
+    assert pro.user.phone == "+33612345678"
+
+
 def test_signup_with_unknown_referral_code_refused_and_writes_nothing():
     with pytest.raises(services.InvalidReferralCode):
         _signup(referral_code="NOPE1234")
