@@ -23,6 +23,7 @@ from core.money import format_eur
 from pros.models import Pro
 
 from . import selectors, services
+from .events import event_label
 from .models import (
     Booking,
     BookingEvent,
@@ -83,29 +84,6 @@ def _neighbourhood(address):
 
 # --- the timeline as support reads it -------------------------------------------------------
 
-_EVENT_LABELS = {
-    "request_created": _("Request created"),
-    "session_proposed": _("Session proposed by the pro"),
-    "proposal_sent": _("Proposal sent"),
-    "proposal_accepted": _("Accepted"),
-    "proposal_refused": _("Refused"),
-    "proposal_expired": _("No answer (expired)"),
-    "proposal_withdrawn": _("Withdrawn"),
-    "proposal_countered": _("Other time proposed"),
-    "counter_offer_accepted": _("Other time accepted by the customer"),
-    "counter_offer_declined": _("Other time declined by the customer"),
-    "counter_offer_lapsed": _("Other time lapsed"),
-    "booking_confirmed": _("Booking confirmed"),
-    "booking_cancelled": _("Booking cancelled"),
-    "booking_completed": _("Session completed"),
-    "request_flagged": _("Flagged for support: no candidate left"),
-    "request_redispatched": _("Re-dispatched by support"),
-    "request_cancelled": _("Request cancelled"),
-    "request_unfulfilled": _("No pro found"),
-    "request_lapsed": _("Not confirmed in time"),
-    "session_declined": _("Declined by the customer"),
-}
-
 
 def _event_details(event) -> str:
     data = event.data or {}
@@ -145,7 +123,7 @@ def render_timeline(request_obj):
         (
             (
                 _paris(event.created_at),
-                _EVENT_LABELS.get(event.kind, event.kind),
+                event_label(event.kind),
                 _pro_link(pros.get(event.data.get("pro"))),
                 event.actor.email if event.actor else gettext("system"),
                 _event_details(event),

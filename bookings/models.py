@@ -13,6 +13,7 @@ from django.conf import settings
 from django.contrib.postgres.constraints import ExclusionConstraint
 from django.contrib.postgres.fields import DateTimeRangeField, RangeOperators
 from django.db import models
+from django.db.backends.postgresql.psycopg_any import DateTimeTZRange
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -256,6 +257,37 @@ class Booking(models.Model):
 
     def __str__(self):
         return f"booking #{self.pk} pro #{self.pro_id} {self.start:%Y-%m-%d %H:%M}"
+
+    @staticmethod
+    def ranges(start, end) -> dict:
+        """`period` [start, end) and `busy` [start, end + travel buffer) of a session."""
+        busy_end = end + settings.DISPATCH_TRAVEL_BUFFER
+        return {
+            "period": DateTimeTZRange(start, end, "[)"),
+            "busy": DateTimeTZRange(start, busy_end, "[)"),
+        }
+
+    @classmethod
+    def for_request(cls, request, *, pro, start=None, end=None, **fields) -> "Booking":
+        """The (unsaved) booking of `request` by `pro`, at the request's time unless given:
+        its ranges, and the price snapshot the request took when it was created. Every
+        booking row is built here: services, the demo seeder, test factories, the bench."""
+        start = request.start if start is None else start
+        end = request.end if end is None else end
+        return cls(
+            request=request,
+            pro=pro,
+            customer_id=request.customer_id,
+            service_id=request.service_id,
+            address_id=request.address_id,
+            start=start,
+            end=end,
+            **cls.ranges(start, end),
+            price_cents=request.price_cents,
+            pro_net_cents=request.pro_net_cents,
+            platform_share_cents=request.platform_share_cents,
+            **fields,
+        )
 
     @property
     def shows_exact_address(self) -> bool:

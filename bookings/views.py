@@ -23,6 +23,7 @@ from pros.views import pro_required
 from . import selectors, services
 from .forms import CounterForm, SessionForm
 from .models import Booking, Proposal
+from .rules import proposal_is_answerable
 
 # How often the dashboard asks for new proposals (seconds); cheap: a handful of queries.
 POLL_SECONDS = 5
@@ -77,12 +78,7 @@ def _htmx_pro_required(view):
 def _card_state(proposal: Proposal, now) -> str:
     """open | accepted | countered | refused | gone (taken, withdrawn, expired)."""
     if proposal.status == Proposal.Status.SENT:
-        answerable = (
-            proposal.expires_at > now
-            and proposal.request.status == proposal.request.Status.DISPATCHING
-            and now < proposal.request.booking_deadline
-        )
-        return "open" if answerable else "gone"
+        return "open" if proposal_is_answerable(proposal, proposal.request, now) else "gone"
     return {
         Proposal.Status.ACCEPTED: "accepted",
         Proposal.Status.COUNTERED: "countered",

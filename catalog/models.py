@@ -91,6 +91,16 @@ class Service(models.Model):
             pro_commission_percent=self.category.pro_commission_percent,
         )
 
+    def price_snapshot(self) -> dict:
+        """The prices a booking request (and its booking) keep, whatever the catalogue
+        becomes later: the `*_cents` fields they store, by name."""
+        pricing = self.pricing()
+        return {
+            "price_cents": pricing.customer_price_cents,
+            "pro_net_cents": pricing.pro_net_cents,
+            "platform_share_cents": pricing.platform_share_cents,
+        }
+
     @property
     def price_cents(self) -> int:
         """What the customer pays."""

@@ -47,7 +47,7 @@ def dispatch_wakeups(request, monkeypatch):
     sent = []
     if request.node.get_closest_marker("worker") is None:
         monkeypatch.setattr(
-            "bookings.tasks.publish_dispatch",
+            "bookings.dispatch.wakeups.publish",
             lambda request_id, countdown=0: sent.append((request_id, countdown)),
         )
     return sent

@@ -15,12 +15,12 @@ from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management.base import BaseCommand
 from django.db import transaction
-from psycopg.types.range import Range
 from schwifty import IBAN
 
+from bookings import events
 from bookings import services as booking_services
-from bookings.apps import extend_support_group
-from bookings.models import Booking, BookingEvent, BookingRequest, Favorite, Proposal
+from bookings.models import Booking, BookingRequest, Favorite, Proposal
+from bookings.rules import booking_deadline
 from catalog.models import Service
 from core import clock
 from customers import services as customer_services
@@ -28,6 +28,7 @@ from customers.models import Address, Customer
 from payouts import services as payout_services
 from pros import services as pro_services
 from pros.models import Document, Pro
+from wecasa.roles import ensure_support_group
 
 PASSWORD = "demo1234"
 PARIS_CENTRE = (48.8566, 2.3522)
@@ -120,13 +121,12 @@ class Command(BaseCommand):
         return user
 
     def _support(self):
-        group = pro_services.ensure_support_group()
+        group = ensure_support_group()
         user = self._user("support@example.com", "Sam", "Support", "+33100000000", is_staff=True)
         if not user.is_staff:
             user.is_staff = True
             user.save(update_fields=["is_staff"])
         user.groups.add(group)
-        extend_support_group(sender=None)
         return user
 
     def _pro(self, index: int, support) -> Pro:
@@ -229,21 +229,17 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def _past_booking(self, *, customer, pro, service, address, start) -> Booking:
-        from django.conf import settings
-
-        end = start + timedelta(minutes=service.duration_minutes)
-        snapshot = booking_services.price_snapshot(service)
         request = BookingRequest.objects.create(
             customer=customer,
             service=service,
             address=address,
             start=start,
-            end=end,
+            end=start + timedelta(minutes=service.duration_minutes),
             status=BookingRequest.Status.CONFIRMED,
-            booking_deadline=start - settings.BOOKING_MIN_LEAD,
+            booking_deadline=booking_deadline(start),
             created_at=start - timedelta(days=3),
             closed_at=start - timedelta(days=3),
-            **snapshot,
+            **service.price_snapshot(),
         )
         Proposal.objects.create(
             request=request,
@@ -253,20 +249,7 @@ class Command(BaseCommand):
             expires_at=start - timedelta(days=3) + timedelta(hours=1),
             answered_at=start - timedelta(days=3) + timedelta(minutes=12),
         )
-        booking = Booking.objects.create(
-            request=request,
-            pro=pro,
-            customer=customer,
-            service=service,
-            address=address,
-            start=start,
-            end=end,
-            period=Range(start, end),
-            busy=Range(start, end + settings.DISPATCH_TRAVEL_BUFFER),
-            created_at=start - timedelta(days=3),
-            **snapshot,
-        )
-        BookingEvent.objects.create(
-            request=request, booking=booking, kind="seeded_history", data={"pro_id": pro.pk}
-        )
+        booking = Booking.for_request(request, pro=pro, created_at=start - timedelta(days=3))
+        booking.save(force_insert=True)
+        events.seeded_history(request=request, booking=booking)
         return booking

@@ -1,0 +1,7 @@
+"""The dispatch engine: who is asked, when, and what happens when they answer or do not.
+
+policy.py      the wave policy: how many pros at once and how long they have, by lead time
+candidates.py  the candidate query (one indexed SQL statement) and the other pro searches
+engine.py      one step of the engine for one request, the sweep, and support's levers
+wakeups.py     the broker wake-ups (a due time is data; a wake-up only makes it prompt)
+"""

@@ -1,0 +1,279 @@
+"""The booking request's timeline: every kind of BookingEvent, its label, who may see it,
+and one writer per kind.
+
+A transition writes its event in the same transaction as its change, through the writer
+named after the kind (`events.proposal_withdrawn(...)`), so each kind's data is written in one
+place. Support reads the timeline in the admin (labels below); the booking's pro sees only
+the request's own steps and their own answers (`PRO_VISIBLE_KINDS`, `PRO_OWN_KINDS`).
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from core import clock
+
+from .models import BookingEvent
+
+
+class EventKind(models.TextChoices):
+    REQUEST_CREATED = "request_created", _("Request created")
+    SESSION_PROPOSED = "session_proposed", _("Session proposed by the pro")
+    PROPOSAL_SENT = "proposal_sent", _("Proposal sent")
+    PROPOSAL_ACCEPTED = "proposal_accepted", _("Accepted")
+    PROPOSAL_REFUSED = "proposal_refused", _("Refused")
+    PROPOSAL_EXPIRED = "proposal_expired", _("No answer (expired)")
+    PROPOSAL_WITHDRAWN = "proposal_withdrawn", _("Withdrawn")
+    PROPOSAL_COUNTERED = "proposal_countered", _("Other time proposed")
+    COUNTER_OFFER_ACCEPTED = "counter_offer_accepted", _("Other time accepted by the customer")
+    COUNTER_OFFER_DECLINED = "counter_offer_declined", _("Other time declined by the customer")
+    COUNTER_OFFER_LAPSED = "counter_offer_lapsed", _("Other time lapsed")
+    BOOKING_CONFIRMED = "booking_confirmed", _("Booking confirmed")
+    BOOKING_CANCELLED = "booking_cancelled", _("Booking cancelled")
+    BOOKING_COMPLETED = "booking_completed", _("Session completed")
+    REQUEST_FLAGGED = "request_flagged", _("Flagged for support: no candidate left")
+    REQUEST_REDISPATCHED = "request_redispatched", _("Re-dispatched by support")
+    REQUEST_CANCELLED = "request_cancelled", _("Request cancelled")
+    REQUEST_UNFULFILLED = "request_unfulfilled", _("No pro found")
+    REQUEST_LAPSED = "request_lapsed", _("Not confirmed in time")
+    SESSION_DECLINED = "session_declined", _("Declined by the customer")
+    SEEDED_HISTORY = "seeded_history", _("Past session written by the demo seeder")
+
+
+# What support reads in the admin timeline, by kind.
+EVENT_LABELS = dict(EventKind.choices)
+
+# Kinds the booking's pro sees on their booking page: the request's own steps...
+PRO_VISIBLE_KINDS = frozenset(
+    {
+        EventKind.REQUEST_CREATED,
+        EventKind.SESSION_PROPOSED,
+        EventKind.BOOKING_CONFIRMED,
+        EventKind.BOOKING_CANCELLED,
+        EventKind.BOOKING_COMPLETED,
+    }
+)
+# ... and these only when they are about the pro themself (never other pros' answers).
+PRO_OWN_KINDS = frozenset(
+    {EventKind.PROPOSAL_SENT, EventKind.PROPOSAL_ACCEPTED, EventKind.COUNTER_OFFER_ACCEPTED}
+)
+
+
+def event_label(kind: str) -> str:
+    """The label support reads for `kind` (the raw kind for one this code does not know)."""
+    return EVENT_LABELS.get(kind, kind)
+
+
+def _write(request, kind: EventKind, *, actor=None, booking=None, **data) -> BookingEvent:
+    if actor is not None and not getattr(actor, "is_authenticated", False):
+        actor = None  # an anonymous user is nobody: the row says "system"
+    return BookingEvent.objects.create(
+        request=request,
+        booking=booking,
+        actor=actor,
+        kind=kind.value,
+        data=data,
+        created_at=clock.now(),
+    )
+
+
+def _reason(reason: str) -> dict:
+    return {"reason": reason} if reason else {}
+
+
+# --- the request ----------------------------------------------------------------------------
+
+
+def request_created(*, request, actor, exclusive_pro=None) -> BookingEvent:
+    return _write(
+        request,
+        EventKind.REQUEST_CREATED,
+        actor=actor,
+        service=request.service_id,
+        start=request.start.isoformat(),
+        exclusive_pro=exclusive_pro.pk if exclusive_pro else None,
+        fallback_to_others=request.fallback_to_others,
+        price_cents=request.price_cents,
+    )
+
+
+def session_proposed(*, request, pro) -> BookingEvent:
+    return _write(
+        request,
+        EventKind.SESSION_PROPOSED,
+        actor=pro.user,
+        pro=pro.pk,
+        start=request.start.isoformat(),
+    )
+
+
+def request_flagged(*, request, reason: str) -> BookingEvent:
+    return _write(request, EventKind.REQUEST_FLAGGED, reason=reason)
+
+
+def request_redispatched(*, request, actor) -> BookingEvent:
+    return _write(request, EventKind.REQUEST_REDISPATCHED, actor=actor)
+
+
+def request_cancelled(*, request, actor) -> BookingEvent:
+    return _write(request, EventKind.REQUEST_CANCELLED, actor=actor, reason=request.cancel_reason)
+
+
+def request_unfulfilled(*, request, reason: str) -> BookingEvent:
+    return _write(request, EventKind.REQUEST_UNFULFILLED, reason=reason)
+
+
+def request_lapsed(*, request) -> BookingEvent:
+    return _write(request, EventKind.REQUEST_LAPSED)
+
+
+def session_declined(*, request, actor) -> BookingEvent:
+    return _write(request, EventKind.SESSION_DECLINED, actor=actor)
+
+
+# --- proposals ------------------------------------------------------------------------------
+
+
+def proposal_sent(*, request, proposal, wave, candidate=None, actor=None) -> BookingEvent:
+    """A wave proposal carries its candidate's ranking; a bonus one (support's) says so."""
+    if candidate is not None:
+        ranking = {
+            "rank": candidate.rank,
+            "score": candidate.score,
+            "distance_m": candidate.distance_m,
+        }
+    else:
+        ranking = {"is_bonus": True}
+    return _write(
+        request,
+        EventKind.PROPOSAL_SENT,
+        actor=actor,
+        proposal=proposal.pk,
+        pro=proposal.pro_id,
+        **ranking,
+        expires_at=proposal.expires_at.isoformat(),
+        **({"wave_size": wave.size} if candidate is not None else {}),
+        answer_seconds=int(wave.answer_time.total_seconds()),
+    )
+
+
+def proposal_accepted(*, request, proposal, actor) -> BookingEvent:
+    return _write(
+        request,
+        EventKind.PROPOSAL_ACCEPTED,
+        actor=actor,
+        proposal=proposal.pk,
+        pro=proposal.pro_id,
+        is_bonus=proposal.is_bonus,
+    )
+
+
+def proposal_refused(*, request, proposal, actor) -> BookingEvent:
+    return _write(
+        request,
+        EventKind.PROPOSAL_REFUSED,
+        actor=actor,
+        proposal=proposal.pk,
+        pro=proposal.pro_id,
+        is_bonus=proposal.is_bonus,
+    )
+
+
+def proposal_expired(*, request, proposal) -> BookingEvent:
+    return _write(
+        request,
+        EventKind.PROPOSAL_EXPIRED,
+        proposal=proposal.pk,
+        pro=proposal.pro_id,
+        is_bonus=proposal.is_bonus,
+    )
+
+
+def proposal_withdrawn(*, request, proposal, actor=None, reason: str = "") -> BookingEvent:
+    return _write(
+        request,
+        EventKind.PROPOSAL_WITHDRAWN,
+        actor=actor,
+        proposal=proposal.pk,
+        pro=proposal.pro_id,
+        **_reason(reason),
+    )
+
+
+def proposal_countered(*, request, proposal, counter_offer, actor) -> BookingEvent:
+    return _write(
+        request,
+        EventKind.PROPOSAL_COUNTERED,
+        actor=actor,
+        proposal=proposal.pk,
+        pro=proposal.pro_id,
+        counter_offer=counter_offer.pk,
+        start=counter_offer.start.isoformat(),
+    )
+
+
+# --- counter-offers -------------------------------------------------------------------------
+
+
+def counter_offer_accepted(*, request, counter_offer, actor) -> BookingEvent:
+    return _write(
+        request,
+        EventKind.COUNTER_OFFER_ACCEPTED,
+        actor=actor,
+        counter_offer=counter_offer.pk,
+        pro=counter_offer.pro_id,
+    )
+
+
+def counter_offer_declined(*, request, counter_offer, actor) -> BookingEvent:
+    return _write(
+        request,
+        EventKind.COUNTER_OFFER_DECLINED,
+        actor=actor,
+        counter_offer=counter_offer.pk,
+        pro=counter_offer.pro_id,
+    )
+
+
+def counter_offer_lapsed(*, request, counter_offer, actor=None, reason: str = "") -> BookingEvent:
+    return _write(
+        request,
+        EventKind.COUNTER_OFFER_LAPSED,
+        actor=actor,
+        counter_offer=counter_offer.pk,
+        pro=counter_offer.pro_id,
+        **_reason(reason),
+    )
+
+
+# --- bookings -------------------------------------------------------------------------------
+
+
+def booking_confirmed(*, request, booking, actor) -> BookingEvent:
+    return _write(
+        request,
+        EventKind.BOOKING_CONFIRMED,
+        actor=actor,
+        booking=booking,
+        pro=booking.pro_id,
+        start=booking.start.isoformat(),
+        end=booking.end.isoformat(),
+    )
+
+
+def booking_cancelled(*, request, booking, actor) -> BookingEvent:
+    return _write(
+        request,
+        EventKind.BOOKING_CANCELLED,
+        actor=actor,
+        booking=booking,
+        reason=request.cancel_reason,
+    )
+
+
+def booking_completed(*, request, booking, actor=None) -> BookingEvent:
+    return _write(request, EventKind.BOOKING_COMPLETED, actor=actor, booking=booking)
+
+
+def seeded_history(*, request, booking) -> BookingEvent:
+    """A past session the demo seeder wrote directly (no service may book in the past)."""
+    return _write(request, EventKind.SEEDED_HISTORY, booking=booking, pro=booking.pro_id)

@@ -1,0 +1,65 @@
+"""Pure rules of the bookings domain, shared by the services, the dispatch engine and the
+views (so the web UI never keeps a second copy of a rule). No queries, no writes.
+"""
+
+from datetime import datetime
+
+from django.conf import settings
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core import clock
+from core.errors import InvalidInput
+
+from .errors import TooLateToBook
+from .models import BookingRequest, Proposal
+
+
+def proposal_is_answerable(proposal: Proposal, request: BookingRequest, now: datetime) -> bool:
+    """A pro may still accept (or counter) the proposal: it is open and not expired, and its
+    request is still looking for a pro before its booking deadline."""
+    return (
+        proposal.status == Proposal.Status.SENT
+        and proposal.expires_at > now
+        and request.status == BookingRequest.Status.DISPATCHING
+        and now < request.booking_deadline
+    )
+
+
+def is_bookable_lead(start: datetime, now: datetime) -> bool:
+    """A session may be booked only BOOKING_MIN_LEAD (2 hours) or more before it starts."""
+    return start >= now + settings.BOOKING_MIN_LEAD
+
+
+def check_lead(start: datetime, now: datetime) -> None:
+    """Refuse (too_late_to_book) a session that starts too soon to be booked."""
+    if not is_bookable_lead(start, now):
+        raise TooLateToBook()
+
+
+def booking_deadline(start: datetime) -> datetime:
+    """The last moment a session starting at `start` may be confirmed."""
+    return start - settings.BOOKING_MIN_LEAD
+
+
+def check_aware(moment, field: str = "start") -> None:
+    """Refuse a datetime without a UTC offset (every time in the domain is aware)."""
+    if not isinstance(moment, datetime) or timezone.is_naive(moment):
+        raise InvalidInput(fields={field: [_("Give a date and time with its UTC offset.")]})
+
+
+def wall_clock_slot(*, start: datetime, end: datetime) -> dict | None:
+    """A slot as working hours see it: Paris weekday, wall-clock times and day, plus the end
+    of the time the pro is taken (travel buffer included). None when the slot spans two
+    Paris days (no working-hours row can cover it)."""
+    local_start, local_end = clock.to_paris(start), clock.to_paris(end)
+    if local_end.date() != local_start.date():
+        return None
+    return {
+        "weekday": local_start.weekday(),
+        "from_time": local_start.time(),
+        "to_time": local_end.time(),
+        "day": local_start.date(),
+        "start": start,
+        "busy_end": end + settings.DISPATCH_TRAVEL_BUFFER,
+    }

@@ -1,0 +1,73 @@
+"""What a pro sees on the dashboard and their booking pages: open proposals, the sessions
+they set up, the customers they served, and the timeline as the booking's pro may read it."""
+
+from datetime import datetime
+
+from django.db.models import Exists, OuterRef, Subquery
+
+from core import clock
+from customers.models import Customer
+
+from ..events import PRO_OWN_KINDS, PRO_VISIBLE_KINDS
+from ..models import Booking, BookingRequest, Proposal
+
+
+def open_proposals_for(pro, *, now: datetime | None = None):
+    """The pro's proposals that can still be answered, soonest expiry first."""
+    now = now or clock.now()
+    return (
+        Proposal.objects.filter(pro=pro, status=Proposal.Status.SENT, expires_at__gt=now)
+        .select_related("request__service", "request__address")
+        .order_by("expires_at", "id")
+    )
+
+
+def pro_proposals_by_ids(pro, ids):
+    """The pro's own proposals among `ids` (ids of someone else's proposals are ignored)."""
+    return (
+        Proposal.objects.filter(pro=pro, pk__in=list(ids))
+        .select_related("request__service", "request__address")
+        .order_by("expires_at", "id")
+    )
+
+
+def pro_sessions_awaiting_customer(pro):
+    """Sessions the pro set up that wait for the customer's confirmation."""
+    return (
+        BookingRequest.objects.filter(
+            exclusive_pro=pro,
+            origin=BookingRequest.Origin.PRO,
+            status=BookingRequest.Status.AWAITING_CUSTOMER,
+        )
+        .select_related("service", "address", "customer__user")
+        .order_by("start", "id")
+    )
+
+
+def past_customers_for(pro):
+    """Customers the pro completed a session for (they may set up a new session for them),
+    most recent first, each with `last_session_at` and `last_address_id` (the address of
+    their latest completed session with this pro)."""
+    latest = Booking.objects.filter(
+        pro=pro, customer=OuterRef("pk"), status=Booking.Status.COMPLETED
+    ).order_by("-start", "-id")
+    return (
+        Customer.objects.filter(Exists(latest))
+        .annotate(
+            last_session_at=Subquery(latest.values("start")[:1]),
+            last_address_id=Subquery(latest.values("address_id")[:1]),
+        )
+        .select_related("user")
+        .order_by("-last_session_at", "pk")
+    )
+
+
+def booking_timeline_for_pro(booking: Booking) -> list:
+    """The request's timeline as the booking's pro may see it: the request's own steps and
+    their own answers, not who else was asked (`bookings.events` says which kinds)."""
+    return [
+        event
+        for event in booking.request.events.order_by("created_at", "id")
+        if event.kind in PRO_VISIBLE_KINDS
+        or (event.kind in PRO_OWN_KINDS and event.data.get("pro") == booking.pro_id)
+    ]

@@ -1,0 +1,231 @@
+"""Booking requests: a customer's request (dispatch starts on commit), its cancellation, and
+the sessions a pro sets up for a customer they served, which the customer confirms or
+declines."""
+
+from datetime import datetime, timedelta
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from core import clock
+from core.errors import InvalidInput, NotFound
+from customers.selectors import ensure_can_book, has_payment_method
+from pros.models import Pro
+
+from .. import events, notifications
+from ..closing import close_request, withdraw_open
+from ..dispatch.candidates import zone_has_pro
+from ..dispatch.wakeups import wake
+from ..errors import (
+    AgendaConflict,
+    NoProInArea,
+    NotYourCustomer,
+    PaymentMethodRequired,
+    ProUnavailable,
+    RequestUnavailable,
+    SlotUnavailable,
+)
+from ..locking import lock_request
+from ..models import Booking, BookingRequest
+from ..rules import booking_deadline, check_aware, check_lead
+from ..selectors.agenda import pro_busy_overlaps, pro_is_free
+from ..selectors.customer import pro_served_customer
+from .bookings import book
+
+Status = BookingRequest.Status
+
+
+def customer_ensure_may_book(*, customer) -> None:
+    """Refuse (403 customer_blacklisted) a customer who may not book. The API calls it before
+    validating the input, so that refusal comes first there too."""
+    ensure_can_book(customer)
+
+
+def _check_address(address, customer) -> None:
+    if address is None or address.customer_id != customer.pk or address.deleted_at is not None:
+        raise InvalidInput(fields={"address": [_("Unknown address.")]})
+
+
+def customer_ensure_card(*, customer) -> None:
+    """Refuse (payment_method_required) a customer without a saved card."""
+    if not has_payment_method(customer):
+        raise PaymentMethodRequired()
+
+
+def _check_direct_booking(*, pro, customer, link: str) -> None:
+    """A customer books a pro directly after a session with them or through their link."""
+    allowed = pro_served_customer(pro=pro, customer=customer) or (
+        bool(link) and link == pro.slug and pro.has_personal_link
+    )
+    if not allowed or pro.user_id == customer.user_id:
+        raise InvalidInput(
+            fields={
+                "pro": [
+                    _(
+                        "You can book this pro directly only after a session with them or through their personal link."
+                    )
+                ]
+            }
+        )
+
+
+def booking_request_create(
+    *,
+    customer,
+    service,
+    address,
+    start: datetime,
+    notes: str = "",
+    pro=None,
+    fallback_to_others: bool = False,
+    link: str = "",
+    actor=None,
+) -> BookingRequest:
+    """A customer's request. Refusals in this order: blacklisted (403), bad input (400
+    invalid), no card, less than BOOKING_MIN_LEAD ahead, nobody covers the address (or, for
+    an exclusive request, the pro is not free then). Dispatch starts on commit."""
+    customer_ensure_may_book(customer=customer)
+    check_aware(start)
+    if service is None or not service.is_active:
+        raise InvalidInput(fields={"service": [_("Unknown service.")]})
+    _check_address(address, customer)
+    if len(notes or "") > 1000:
+        raise InvalidInput(fields={"notes": [_("At most 1000 characters.")]})
+    if pro is not None:
+        _check_direct_booking(pro=pro, customer=customer, link=link)
+    customer_ensure_card(customer=customer)
+    now = clock.now()
+    check_lead(start, now)
+    end = start + timedelta(minutes=service.duration_minutes)
+    if pro is not None:
+        offers = pro.services.filter(pk=service.pk).exists()
+        if not (offers and pro.is_dispatchable and pro_is_free(pro=pro, start=start, end=end)):
+            raise SlotUnavailable()
+    elif not zone_has_pro(cell=address.h3_cell):
+        raise NoProInArea()
+
+    with transaction.atomic():
+        request = BookingRequest.objects.create(
+            customer=customer,
+            service=service,
+            address=address,
+            start=start,
+            end=end,
+            notes=notes or "",
+            **service.price_snapshot(),
+            exclusive_pro=pro,
+            fallback_to_others=bool(fallback_to_others) if pro is not None else False,
+            booking_deadline=booking_deadline(start),
+            next_dispatch_at=now,
+            created_at=now,
+        )
+        events.request_created(request=request, actor=actor or customer.user, exclusive_pro=pro)
+        wake(request.pk, now=now)
+    return request
+
+
+def booking_request_cancel(*, request: BookingRequest, by, reason: str = "") -> BookingRequest:
+    """Cancel a request before it is confirmed (customer or support). Pros holding a
+    proposal are told; open counter-offers lapse."""
+    with transaction.atomic():
+        request = lock_request(request.pk)
+        if request.status == Status.CANCELLED:
+            return request
+        if not request.is_open:
+            raise RequestUnavailable()
+        now = clock.now()
+        withdraw_open(request, now=now, cancelled=True, actor=by)
+        close_request(request, status=Status.CANCELLED, now=now, cancel_reason=reason or "")
+        events.request_cancelled(request=request, actor=by)
+        if request.origin == BookingRequest.Origin.PRO and request.exclusive_pro_id:
+            notifications.tell_pro_session_request_cancelled(request)
+        return request
+
+
+# --- sessions set up by a pro -----------------------------------------------------------------
+
+
+def pro_session_propose(
+    *, pro, customer, service, address, start: datetime, notes: str = ""
+) -> BookingRequest:
+    """A pro sets up a new session for a customer they served; it waits in
+    `awaiting_customer` until the customer confirms or declines it (or its deadline passes)."""
+    check_aware(start)
+    if not Pro.objects.may_work().filter(pk=pro.pk).exists():  # fresh: `pro` may be stale
+        raise ProUnavailable()
+    if not pro_served_customer(pro=pro, customer=customer):
+        raise NotYourCustomer()
+    customer_ensure_may_book(customer=customer)
+    if service is None or not service.is_active or not pro.services.filter(pk=service.pk).exists():
+        raise InvalidInput(fields={"service": [_("Choose one of your services.")]})
+    _check_address(address, customer)
+    now = clock.now()
+    check_lead(start, now)
+    end = start + timedelta(minutes=service.duration_minutes)
+    if pro_busy_overlaps(pro=pro, start=start, end=end):
+        raise AgendaConflict()
+    with transaction.atomic():
+        deadline = booking_deadline(start)
+        request = BookingRequest.objects.create(
+            customer=customer,
+            service=service,
+            address=address,
+            start=start,
+            end=end,
+            notes=notes or "",
+            **service.price_snapshot(),
+            status=Status.AWAITING_CUSTOMER,
+            origin=BookingRequest.Origin.PRO,
+            exclusive_pro=pro,
+            booking_deadline=deadline,
+            next_dispatch_at=deadline,
+            created_at=now,
+        )
+        events.session_proposed(request=request, pro=pro)
+        notifications.tell_customer_session_proposed(request)
+        return request
+
+
+def _lock_own_request(request: BookingRequest, customer) -> BookingRequest:
+    request = lock_request(request.pk)
+    if request.customer_id != customer.pk:
+        raise NotFound()
+    return request
+
+
+def booking_request_confirm(*, request: BookingRequest, customer) -> Booking:
+    """The customer confirms a session their pro set up."""
+    with transaction.atomic():
+        request = _lock_own_request(request, customer)
+        if request.status == Status.CONFIRMED and request.origin == BookingRequest.Origin.PRO:
+            return request.booking
+        if request.status != Status.AWAITING_CUSTOMER:
+            raise RequestUnavailable()
+        customer_ensure_may_book(customer=customer)
+        customer_ensure_card(customer=customer)
+        now = clock.now()
+        check_lead(request.start, now)
+        booking = book(
+            request, pro=request.exclusive_pro, start=request.start, end=request.end, now=now
+        )
+        close_request(request, status=Status.CONFIRMED, now=now)
+        events.booking_confirmed(request=request, booking=booking, actor=customer.user)
+        notifications.tell_pro_session_confirmed(request, booking)
+        return booking
+
+
+def booking_request_decline(*, request: BookingRequest, customer) -> BookingRequest:
+    """The customer declines a session their pro set up."""
+    with transaction.atomic():
+        request = _lock_own_request(request, customer)
+        if request.status == Status.CANCELLED and request.cancel_reason == "declined_by_customer":
+            return request
+        if request.status != Status.AWAITING_CUSTOMER:
+            raise RequestUnavailable()
+        now = clock.now()
+        close_request(
+            request, status=Status.CANCELLED, now=now, cancel_reason="declined_by_customer"
+        )
+        events.session_declined(request=request, actor=customer.user)
+        notifications.tell_pro_session_declined(request)
+        return request
