@@ -285,3 +285,53 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
 }
+
+# --- Check-in, cancellations and fees (checkin/rules.py; the README lists them) --------------
+# Check-in (arrival and the on-site declarations) opens this long before the start.
+CHECKIN_OPENS_BEFORE = timedelta(minutes=env.int("CHECKIN_OPENS_BEFORE_MINUTES", default=30))
+# With the customer absent, the pro may leave (and declare a no-show) this long after the start.
+CHECKIN_MAY_LEAVE_AFTER = timedelta(minutes=env.int("CHECKIN_MAY_LEAVE_AFTER_MINUTES", default=30))
+# Declarations are accepted until the end of this many days after the appointment date (Paris).
+CHECKIN_DECLARATION_DAYS = env.int("CHECKIN_DECLARATION_DAYS", default=5)
+# A pending declaration is recalled to the pro on these days after the session, at this hour.
+CHECKIN_REMINDER_DAYS = (1, 4)
+CHECKIN_REMINDER_HOUR = env.int("CHECKIN_REMINDER_HOUR", default=10)
+CHECKIN_LATE_MINUTES = (5, 120)  # allowed range of a "late" declaration
+CHECKIN_SWEEP_BATCH = env.int("CHECKIN_SWEEP_BATCH", default=200)
+# Customer cancellation: free within this long after booking, whatever the lead time...
+CANCELLATION_FREE_AFTER_BOOKING = timedelta(minutes=15)
+# ...else the first tier whose lead time (start - now) is reached: (lead, % of the price, cap in
+# cents). A boundary belongs to the cheaper tier (8 h before exactly is free). None = any lead,
+# after the start too. Help-centre tiers: >= 8 h free, 8-4 h €10, 4-2 h 50 % <= €20, < 2 h 80 % <= €30.
+CANCELLATION_FEES = [
+    (timedelta(hours=8), 0, 0),
+    (timedelta(hours=4), 100, 1000),
+    (timedelta(hours=2), 50, 2000),
+    (None, 80, 3000),
+]
+# Customer absent (no-show declared by the pro): % of the price, cap in cents.
+CANCELLATION_ABSENCE_FEE = (100, 4000)
+# Pro cancellations: late under this lead time; this many late ones within the window block
+# new proposals for the block's length. A cancellation leaves the request to other pros when
+# the start is at least PRO_CANCEL_REDISPATCH_MIN_LEAD away.
+PRO_LATE_CANCEL_LEAD = timedelta(hours=24)
+PRO_LATE_CANCEL_LIMIT = 3
+PRO_LATE_CANCEL_WINDOW = timedelta(days=30)
+PRO_LATE_CANCEL_BLOCK = timedelta(hours=48)
+PRO_CANCEL_REDISPATCH_MIN_LEAD = BOOKING_MIN_LEAD
+_leads = [lead for lead, _percent, _cap in CANCELLATION_FEES]
+if (
+    _leads[-1] is not None
+    or None in _leads[:-1]
+    or _leads[:-1] != sorted(_leads[:-1], reverse=True)
+):
+    raise ImproperlyConfigured(
+        "CANCELLATION_FEES: leads must decrease and only the last one may be None."
+    )
+# Every 60 s: the 5-day rule (billing cancelled), sessions that close by themselves at their
+# end, reminders to declare. Deadlines are indexed columns; a missed run delays by one run.
+CELERY_BEAT_SCHEDULE["checkin-sweep"] = {
+    "task": "checkin.tasks.checkin_sweep",
+    "schedule": timedelta(seconds=60),
+    "options": {"expires": 55},
+}

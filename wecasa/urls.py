@@ -13,6 +13,8 @@ api_v1 = [
     path("docs", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
     path("", include("catalog.api_urls")),
     path("", include("customers.api_urls")),
+    # Before bookings: checkin extends `pro/bookings` (?to_declare=true) and adds below it.
+    path("", include("checkin.api_urls")),
     path("", include("bookings.api_urls")),
     path("", include("notifications.api_urls")),
     path("", include("payouts.api_urls")),
@@ -26,6 +28,7 @@ urlpatterns = [
     path("pro/", include("pros.urls")),
     path("book/<slug:slug>", pros_views.public_profile, name="pro_public_profile"),
     path("pro/", include("bookings.urls")),
+    path("pro/", include("checkin.urls")),
     path("pro/", include("notifications.urls")),
     path("", RedirectView.as_view(pattern_name="bookings:dashboard", permanent=False)),
 ]
