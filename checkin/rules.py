@@ -125,6 +125,8 @@ def declaration_refusal(kind: str, *, record, now: datetime) -> str | None:
         return str(
             _("This session is closed: %(outcome)s.") % {"outcome": record.get_outcome_display()}
         )
+    if booking.status != "confirmed":
+        return str(_("This session was cancelled."))
     if not record.needs_declaration and kind != Declaration.PRO_CANCELS:
         return str(
             _("Check-in is for cleaning sessions: this session closes by itself at its end.")

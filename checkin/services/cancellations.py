@@ -137,6 +137,8 @@ def booking_customer_cancel(*, booking: Booking, customer, reason: str = "") -> 
         raise NotFound()
     with transaction.atomic():
         record = records.locked_record(booking=booking)
+        if record is None:
+            raise BookingNotCancellable()
         now = clock.now()
         if record.outcome == Outcome.CANCELLED_BY_CUSTOMER:  # a retry: same answer
             item = _fee_of(record, BillableItem.Kind.CANCELLATION_FEE)
@@ -162,7 +164,12 @@ def booking_support_cancel(*, booking: Booking, by, reason: str, with_fee: bool)
     with transaction.atomic():
         record = records.locked_record(booking=booking)
         now = clock.now()
-        if not record.is_pending or record.booking.status != Booking.Status.CONFIRMED:
+        # Support may also close a past session still awaiting its declaration.
+        if (
+            record is None
+            or not record.is_pending
+            or record.booking.status != Booking.Status.CONFIRMED
+        ):
             raise BookingNotCancellable()
         customer_cancel_locked(
             record,

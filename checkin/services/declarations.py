@@ -94,6 +94,8 @@ def declaration_make(*, booking: Booking, pro, kind: str, **values) -> SessionRe
     cleaned = clean_values(kind, values)
     with transaction.atomic():
         record = records.locked_record(booking=booking)
+        if record is None:
+            raise DeclarationNotAllowed(_("This session is no longer open."))
         now = clock.now()  # read under the lock: a racing sweep or declaration went first
         if record.outcome == _CLOSES_AS.get(kind) or (
             record.is_pending and rules.already_recorded(kind, record=record)

@@ -36,11 +36,14 @@ def session_record_open(*, booking: Booking) -> SessionRecord:
     return record
 
 
-def locked_record(*, booking: Booking) -> SessionRecord:
-    """The booking's record, locked; opened first if it does not exist yet (a confirmed
-    booking always has one). Call inside transaction.atomic()."""
+def locked_record(*, booking: Booking) -> SessionRecord | None:
+    """The booking's record, locked; opened first if the booking is confirmed and has none
+    yet (the receiver has not run). None for a booking closed before check-in existed.
+    Call inside transaction.atomic()."""
     record = locking.lock_record(booking_id=booking.pk)
-    if record is None:
+    if record is None and Booking.objects.filter(
+        pk=booking.pk, status=Booking.Status.CONFIRMED
+    ).exists():
         session_record_open(booking=booking)
         record = locking.lock_record(booking_id=booking.pk)
     return record
