@@ -118,7 +118,7 @@ class ProAdmin(ServiceOnlyAdmin):
     # pros.services.pro_update_profile (save_model).
     form = ProAdminForm
     editable_fields = ("photo", "bio")
-    readonly_fields = ["services_list", "zone_summary", "missing"]
+    readonly_fields = ["services_list", "zone_summary", "missing", "suspended_since"]
     fieldsets = [
         (
             None,
@@ -128,7 +128,7 @@ class ProAdmin(ServiceOnlyAdmin):
                     "status",
                     "missing",
                     "id_verified_at",
-                    "suspended_at",
+                    "suspended_since",
                     "suspension_reason",
                 ]
             },
@@ -169,6 +169,10 @@ class ProAdmin(ServiceOnlyAdmin):
     @admin.display(description=_("verified"), boolean=True, ordering="id_verified_at")
     def verified(self, obj):
         return obj.is_id_verified
+
+    @admin.display(description=_("suspended since"))
+    def suspended_since(self, obj):
+        return selectors.suspended_since(obj) or "-"
 
     @admin.display(description=_("services"))
     def services_list(self, obj):

@@ -113,7 +113,8 @@ class Pro(models.Model):
 
     is_paused = models.BooleanField(_("paused"), default=False)
     id_verified_at = models.DateTimeField(null=True, blank=True)
-    suspended_at = models.DateTimeField(null=True, blank=True)
+    # Suspension is stored once: status == SUSPENDED (set and lifted by pros.services only).
+    # Its moment is the "pro.suspended" audit row (pros.selectors.suspended_since).
     suspension_reason = models.TextField(blank=True)
 
     # 0-100; higher means more proposals. Computed later from answers, honouring, ratings, rebookings.

@@ -8,6 +8,9 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from core.audit import subject_of
+from core.models import AuditEvent
+
 from .models import Document, Pro
 
 
@@ -34,6 +37,19 @@ class MissingItem:
     key: str
     label: str
     url_name: str  # the settings page where the pro fixes it
+
+
+def suspended_since(pro: Pro):
+    """When the current suspension began, or None when the pro is not suspended. Whether a
+    pro is suspended is their status alone; the moment is read from the audit log."""
+    if not pro.is_suspended:
+        return None
+    return (
+        AuditEvent.objects.filter(action="pro.suspended", subject=subject_of(pro))
+        .order_by("-created_at", "-id")
+        .values_list("created_at", flat=True)
+        .first()
+    )
 
 
 def missing_for_proposals(pro: Pro) -> list[MissingItem]:

@@ -45,16 +45,6 @@ from .status import (
     pro_suspend,
 )
 
-
-def ensure_support_group(*, using: str = "default"):
-    """Transition only, until bookings declares its `support_permissions`: the Support group
-    and its permissions are defined in wecasa.roles (pros cannot import the layer above)."""
-    from django.contrib.auth.models import Group
-
-    group, _created = Group.objects.using(using).get_or_create(name="Support")
-    return group
-
-
 __all__ = [
     "DOCUMENT_MAX_BYTES",
     "PHOTO_MAX_BYTES",

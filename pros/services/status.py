@@ -3,7 +3,6 @@ the pause switch, and the dispatch index (ZoneCell) that follows every change.""
 
 from django.db import transaction
 from django.db.models import F
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.audit import audit
@@ -79,9 +78,8 @@ def pro_suspend(*, pro: Pro, by, reason: str) -> Pro:
         return pro
     previous = pro.status
     pro.status = Pro.Status.SUSPENDED
-    pro.suspended_at = timezone.now()
     pro.suspension_reason = reason
-    pro.save(update_fields=["status", "suspended_at", "suspension_reason"])
+    pro.save(update_fields=["status", "suspension_reason"])
     audit(action="pro.suspended", subject=pro, actor=by, data={"from": previous, "reason": reason})
     pro_refresh_dispatch_index(pro=pro)
     suspended = pro
@@ -96,9 +94,8 @@ def pro_reactivate(*, pro: Pro, by) -> Pro:
     if pro.status != Pro.Status.SUSPENDED:
         return pro
     pro.status = Pro.Status.ONBOARDING
-    pro.suspended_at = None
     pro.suspension_reason = ""
-    pro.save(update_fields=["status", "suspended_at", "suspension_reason"])
+    pro.save(update_fields=["status", "suspension_reason"])
     audit(action="pro.reactivated", subject=pro, actor=by)
     return pro_refresh_status(pro=pro, actor=by)
 

@@ -7,8 +7,9 @@ from django.contrib.auth.models import Group
 from playwright.sync_api import expect
 
 from pros.models import Document, Pro
-from pros.services import document_reject, ensure_support_group, pro_record_completed_session
+from pros.services import document_reject, pro_record_completed_session
 from tests.factories import ProFactory, UserFactory
+from wecasa.roles import ensure_support_group
 
 pytestmark = [
     pytest.mark.browser,

@@ -10,7 +10,7 @@ from core.errors import DomainError, InvalidInput
 from core.models import AuditEvent
 from pros import services
 from pros.models import Document, Pro, WorkingHours, ZoneCell
-from pros.selectors import missing_for_payment, missing_for_proposals
+from pros.selectors import missing_for_payment, missing_for_proposals, suspended_since
 from tests.factories import ProFactory, UserFactory
 
 from .conftest import PDF, png_bytes
@@ -205,6 +205,7 @@ def test_suspend_and_reactivate():
     services.pro_suspend(pro=pro, by=staff, reason="Démarchage hors plateforme")
     pro.refresh_from_db()
     assert pro.status == Pro.Status.SUSPENDED and pro.suspension_reason
+    assert suspended_since(pro) is not None
     assert _dispatchable_cells(pro) == 0
     # A settings change does not lift a suspension.
     services.pro_set_working_hours(pro=pro, ranges=[(1, time(9), time(17))])
@@ -212,7 +213,7 @@ def test_suspend_and_reactivate():
     assert pro.status == Pro.Status.SUSPENDED
     services.pro_reactivate(pro=pro, by=staff)
     pro.refresh_from_db()
-    assert pro.status == Pro.Status.ACTIVE and pro.suspended_at is None
+    assert pro.status == Pro.Status.ACTIVE and suspended_since(pro) is None
     assert _dispatchable_cells(pro) > 0
     actions = set(
         AuditEvent.objects.filter(subject=f"pros.pro:{pro.pk}").values_list("action", flat=True)
@@ -400,7 +401,9 @@ def test_referral_invite_emails_on_commit(django_capture_on_commit_callbacks, ma
 def test_support_group_has_support_permissions():
     from django.contrib.auth.models import Group
 
-    group = services.ensure_support_group()
+    from wecasa.roles import ensure_support_group
+
+    group = ensure_support_group()
     codenames = set(group.permissions.values_list("codename", flat=True))
     assert {
         "view_pro",
@@ -410,5 +413,5 @@ def test_support_group_has_support_permissions():
         "change_customer",
     } <= codenames
     assert Group.objects.filter(name="Support").count() == 1
-    services.ensure_support_group()
+    ensure_support_group()
     assert Group.objects.filter(name="Support").count() == 1
