@@ -81,6 +81,21 @@ def test_signup_bad_input_shows_message_and_writes_nothing(client, changes):
     assert not User.objects.exists() and not Pro.objects.exists()
 
 
+def test_signup_shows_the_service_checks_on_their_fields_like_form_errors(client):
+    """Phone and password strength are checked by pros.services.pro_signup; the page shows
+    them exactly as it did when the form checked them."""
+    data = {**SIGNUP, "phone": "12", "password": "123"}
+    response = client.post(reverse("pros:signup"), data, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 400
+    form = response.context["form"]
+    assert form.errors["phone"] == ["Enter a valid phone number."]
+    assert (
+        "This password is too short. It must contain at least 8 characters."
+        in (form.errors["password"])
+    )
+    assert _messages(response) == ["Please correct the errors below."]
+
+
 def test_signup_with_customer_email_asks_to_log_in(client):
     UserFactory(email="awa@example.com")
     response = client.post(reverse("pros:signup"), SIGNUP, HTTP_ACCEPT_LANGUAGE="en")
