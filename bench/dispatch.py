@@ -1,6 +1,6 @@
 """Dispatch benchmark (`make bench`): prints figures, is not part of the test run.
 
-1. The candidate query (bookings.selectors.candidates_for) with 1,000 / 10,000 / 50,000 pros
+1. The candidate query (bookings.dispatch.candidates.candidates_for) with 1,000 / 10,000 / 50,000 pros
    concentrated as in real life: a handful of metro areas, most pros within ~10 km of a
    centre (so thousands share a neighbourhood), each with a week of bookings and the
    proposals that came with them. Median and p95 over requests at random addresses and
@@ -34,6 +34,8 @@ os.environ["DATABASE_URL"] = BENCH_DB
 os.environ["CELERY_BROKER_URL"] = BROKER
 os.environ["CELERY_QUEUE"] = QUEUE
 os.environ.setdefault("DJANGO_DEBUG", "false")
+# The end-to-end part calls the API in-process over plain HTTP: no redirect to HTTPS.
+os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "false")
 os.environ.setdefault("DJANGO_SECRET_KEY", "bench-only-not-a-secret")
 os.environ.setdefault("LOG_LEVEL", "WARNING")
 os.environ.setdefault("EMAIL_BACKEND", "django.core.mail.backends.dummy.EmailBackend")
@@ -77,8 +79,10 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from bookings.models import BookingRequest, Proposal  # noqa: E402
-from bookings.selectors import candidates_for  # noqa: E402
+from bookings.dispatch import candidates as dispatch_candidates  # noqa: E402
+from bookings.dispatch.candidates import candidates_for  # noqa: E402
+from bookings.models import Booking, BookingRequest, Proposal  # noqa: E402
+from bookings.rules import booking_deadline  # noqa: E402
 from catalog.models import Service  # noqa: E402
 from core import clock  # noqa: E402
 from core.geo import cell_of  # noqa: E402
@@ -259,7 +263,6 @@ def add_pros(count, *, week_start, services_by_category, customers):
     the proposals they accepted for them."""
     from django.contrib.auth import get_user_model
 
-    from bookings.models import Booking
     from pros.models import Pro, WorkingHours, ZoneCell
 
     now = timezone.now()
@@ -277,6 +280,11 @@ def add_pros(count, *, week_start, services_by_category, customers):
     )
     categories = list(services_by_category)
     buffer = settings.DISPATCH_TRAVEL_BUFFER
+    # Every booked session is of the category's first service, at its catalogue price.
+    snapshots = {
+        category: services[0].price_snapshot()
+        for category, services in services_by_category.items()
+    }
     for i in range(count):
         user_id, pro_id = first_user + i, first_pro + i
         users.append(
@@ -345,6 +353,7 @@ def add_pros(count, *, week_start, services_by_category, customers):
             slot = midnight + timedelta(hours=first_hour)
             for _n in range(rng.choice([0, 1, 1, 2])):
                 slot += timedelta(minutes=rng.choice([0, 30, 60, 90]))
+                # Two hours whatever the service, as the figures in the README were measured.
                 end = slot + timedelta(hours=2)
                 if end > midnight + timedelta(hours=last_hour):
                     break
@@ -355,16 +364,14 @@ def add_pros(count, *, week_start, services_by_category, customers):
                     "address_id": customer.bench_address_id,
                     "start": slot,
                     "end": end,
-                    "price_cents": 5184,
-                    "pro_net_cents": 4080,
-                    "platform_share_cents": 1104,
+                    **snapshots[category],
                 }
                 requests.append(
                     {
                         "id": request_id,
                         **common,
                         "status": "confirmed",
-                        "booking_deadline": slot - timedelta(hours=2),
+                        "booking_deadline": booking_deadline(slot),
                         "created_at": now,
                     }
                 )
@@ -374,8 +381,7 @@ def add_pros(count, *, week_start, services_by_category, customers):
                         "request_id": request_id,
                         "pro_id": pro_id,
                         **common,
-                        "period": f"[{slot.isoformat()},{end.isoformat()})",
-                        "busy": f"[{slot.isoformat()},{(end + buffer).isoformat()})",
+                        **Booking.ranges(slot, end),
                         "status": "confirmed",
                         "created_at": now,
                     }
@@ -426,17 +432,14 @@ def measure_candidates(customers, service, week_start, limit):
         start = clock.paris_datetime(day, datetime.min.time()) + timedelta(
             hours=rng.choice(range(9, 17)), minutes=rng.choice([0, 30])
         )
-        pricing = service.pricing()
         request = BookingRequest(
             customer=customer,
             service=service,
             address_id=customer.bench_address_id,
             start=start,
             end=start + timedelta(minutes=service.duration_minutes),
-            price_cents=pricing.customer_price_cents,
-            pro_net_cents=pricing.pro_net_cents,
-            platform_share_cents=pricing.platform_share_cents,
-            booking_deadline=start - timedelta(hours=2),
+            **service.price_snapshot(),
+            booking_deadline=booking_deadline(start),
             status="cancelled",
         )
         probe.append(request)
@@ -455,8 +458,6 @@ def measure_candidates(customers, service, week_start, limit):
 
 
 def explain_sample(customers, service, week_start):
-    from bookings import selectors
-
     customer = customers[0]
     start = clock.paris_datetime(week_start + timedelta(days=2), datetime.min.time()) + timedelta(
         hours=10
@@ -469,22 +470,11 @@ def explain_sample(customers, service, week_start):
         end=start + timedelta(minutes=service.duration_minutes),
     )
     request.address = Address.objects.get(pk=customer.bench_address_id)
-    params = {
-        **selectors._slot_params(start=request.start, end=request.end),
-        "service": service.pk,
-        "request": 0,
-        "customer": customer.pk,
-        "own_pro": 0,
-        "cell": request.address.h3_cell,
-        "limit": 3,
-        "since": timezone.now() - timedelta(days=7),
-        "rank_exclusive": -1,
-        "rank_favorite": 0,
-        "rank_past": 1,
-        "rank_other": 2,
-    }
+    params = dispatch_candidates.candidate_params(request, limit=3)
     with connection.cursor() as cursor:
-        cursor.execute("EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) " + selectors._RANKED, params)
+        cursor.execute(
+            "EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) " + dispatch_candidates._RANKED, params
+        )
         return "\n".join(row[0] for row in cursor.fetchall())
 
 

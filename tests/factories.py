@@ -91,28 +91,6 @@ class PaymentMethodFactory(factory.django.DjangoModelFactory):
 # --- bookings -------------------------------------------------------------------------------
 
 
-def _bookings_now():
-    from django.utils import timezone
-
-    return timezone.now()
-
-
-class BookingsProFactory(factory.django.DjangoModelFactory):
-    """A bare active, ID-verified pro row (no zone, services or hours), cheap enough for the
-    concurrency tests; `dispatchable_pro` builds one that receives proposals."""
-
-    class Meta:
-        model = "pros.Pro"
-        skip_postgeneration_save = True
-
-    user = factory.SubFactory(UserFactory)
-    status = "active"
-    slug = factory.Sequence(lambda n: f"dispatch-pro-{n}")
-    referral_code = factory.Sequence(lambda n: f"DSP{n:07d}")
-    terms_accepted_at = factory.LazyFunction(lambda: _bookings_now())
-    id_verified_at = factory.LazyFunction(lambda: _bookings_now())
-
-
 def dispatchable_pro(
     *,
     lat=48.8566,
@@ -155,11 +133,9 @@ def booking_request_row(*, customer, address, service, start, status="dispatchin
     """A BookingRequest row written directly (no dispatch), with its price snapshot."""
     from datetime import timedelta
 
-    from django.conf import settings
-
     from bookings.models import BookingRequest
+    from bookings.rules import booking_deadline
 
-    pricing = service.pricing()
     fields.setdefault("end", start + timedelta(minutes=service.duration_minutes))
     return BookingRequest.objects.create(
         customer=customer,
@@ -167,48 +143,27 @@ def booking_request_row(*, customer, address, service, start, status="dispatchin
         service=service,
         start=start,
         status=status,
-        price_cents=pricing.customer_price_cents,
-        pro_net_cents=pricing.pro_net_cents,
-        platform_share_cents=pricing.platform_share_cents,
-        booking_deadline=start - settings.BOOKING_MIN_LEAD,
+        **service.price_snapshot(),
+        booking_deadline=booking_deadline(start),
         **fields,
     )
 
 
 def booking_row(*, pro, customer, address, service, start, status="confirmed", **fields):
-    """A Booking (and its request) written directly, e.g. a completed past session."""
-    from datetime import timedelta
-
-    from django.conf import settings
-    from django.db.backends.postgresql.psycopg_any import DateTimeTZRange
-
+    """A Booking (and its request) written directly, e.g. a completed past session; built
+    like every booking row (`Booking.for_request`: ranges and the request's prices)."""
     from bookings.models import Booking
 
-    end = start + timedelta(minutes=service.duration_minutes)
     request = booking_request_row(
         customer=customer,
         address=address,
         service=service,
         start=start,
-        end=end,
         status="confirmed" if status != "cancelled" else "cancelled",
     )
-    return Booking.objects.create(
-        request=request,
-        pro=pro,
-        customer=customer,
-        service=service,
-        address=address,
-        start=start,
-        end=end,
-        period=DateTimeTZRange(start, end, "[)"),
-        busy=DateTimeTZRange(start, end + settings.DISPATCH_TRAVEL_BUFFER, "[)"),
-        status=status,
-        price_cents=request.price_cents,
-        pro_net_cents=request.pro_net_cents,
-        platform_share_cents=request.platform_share_cents,
-        **fields,
-    )
+    booking = Booking.for_request(request, pro=pro, status=status, **fields)
+    booking.save(force_insert=True)
+    return booking
 
 
 # --- pros -----------------------------------------------------------------------------------
@@ -239,6 +194,9 @@ class ProFactory(factory.django.DjangoModelFactory):
                                          07:00-22:00 Paris time, an IBAN.
     ProFactory(active=True, lat=48.86, lng=2.34, radius_km=5, services=[svc],
                hours=[(0, "09:00", "12:00"), (0, "14:00", "18:00")], paused=False, score=70)
+    ProFactory(bare_active=True)      -> an ACTIVE, ID-verified row written directly, nothing
+                                         set up (no zone, services, hours): cheap, for tests
+                                         that only need a pro to hold proposals and bookings.
     Without active=True, only what is passed is set up (lat/lng -> zone, services, hours,
     verified=True -> verified ID document, iban=...).
     """
@@ -267,6 +225,7 @@ class ProFactory(factory.django.DjangoModelFactory):
         verified=None,
         paused=False,
         iban=None,
+        bare_active=False,
         **kwargs,
     ):
         from django.core.files.uploadedfile import SimpleUploadedFile
@@ -275,6 +234,10 @@ class ProFactory(factory.django.DjangoModelFactory):
         from pros import services as pro_services
         from pros.models import Document
 
+        if bare_active:
+            kwargs.setdefault("status", model_class.Status.ACTIVE)
+            kwargs.setdefault("id_verified_at", _now())
+            return super()._create(model_class, *args, **kwargs)
         pro = super()._create(model_class, *args, **kwargs)
         if active:
             lat = PARIS_CENTRE[0] if lat is None else lat
@@ -319,6 +282,11 @@ class ProFactory(factory.django.DjangoModelFactory):
                 "ProFactory(active=True) must build an active pro"
             )
         return pro
+
+
+def BookingsProFactory(**fields):  # noqa: N802 - the old factory's name
+    """Old name of ProFactory(bare_active=True), kept until the tests still using it switch."""
+    return ProFactory(bare_active=True, **fields)
 
 
 class DocumentFactory(factory.django.DjangoModelFactory):

@@ -1,4 +1,4 @@
-from datetime import datetime, time, timedelta
+"""Fixtures of the bookings tests; the constants and helpers they import are in helpers.py."""
 
 import pytest
 import time_machine
@@ -6,16 +6,8 @@ import time_machine
 from bookings import services, tasks
 from bookings.models import BookingRequest
 from catalog.models import Service
-from core.clock import PARIS
+from tests.bookings.helpers import NOW
 from tests.factories import booking_customer, dispatchable_pro
-
-# A Monday morning in winter (UTC+1); sessions are booked days ahead.
-NOW = datetime(2026, 3, 2, 9, 0, tzinfo=PARIS)
-
-
-def at(days: int, hour: int, minute: int = 0) -> datetime:
-    """Paris wall-clock `hour:minute`, `days` after NOW's date."""
-    return datetime.combine(NOW.date() + timedelta(days=days), time(hour, minute), tzinfo=PARIS)
 
 
 @pytest.fixture
@@ -68,12 +60,3 @@ def book(customer, address, service):
         return request
 
     return create
-
-
-def sent_to(request) -> list[int]:
-    """Pros currently holding an open proposal for the request, best rank first."""
-    return list(
-        request.proposals.filter(status="sent")
-        .order_by("sent_at", "id")
-        .values_list("pro_id", flat=True)
-    )

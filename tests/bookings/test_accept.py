@@ -6,7 +6,7 @@ import pytest
 
 from bookings import services
 from bookings.models import Booking, BookingRequest, Proposal
-from tests.bookings.conftest import NOW, at
+from tests.bookings.helpers import NOW, at
 from tests.factories import booking_row
 
 pytestmark = pytest.mark.django_db

@@ -9,7 +9,7 @@ from django.test import Client
 from bookings import services, tasks
 from bookings.models import Booking, BookingRequest, Proposal
 from catalog.models import Service
-from tests.bookings.conftest import at
+from tests.bookings.helpers import at
 from tests.factories import UserFactory, booking_row
 
 pytestmark = pytest.mark.django_db

@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 
 from bookings.models import BookingEvent, BookingRequest, CounterOffer
-from tests.bookings.conftest import NOW, at
+from tests.bookings.helpers import NOW, at
 from tests.factories import booking_row
 
 pytestmark = pytest.mark.django_db

@@ -6,7 +6,7 @@ import pytest
 
 from bookings import services, tasks
 from bookings.models import BookingRequest, Favorite
-from tests.bookings.conftest import NOW, at, sent_to
+from tests.bookings.helpers import NOW, at, sent_to
 from tests.factories import booking_customer, booking_row
 
 pytestmark = pytest.mark.django_db

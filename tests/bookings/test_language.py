@@ -4,7 +4,7 @@ from datetime import timedelta
 
 import pytest
 
-from tests.bookings.conftest import NOW
+from tests.bookings.helpers import NOW
 from tests.factories import ProFactory
 
 pytestmark = pytest.mark.django_db

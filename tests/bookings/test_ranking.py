@@ -10,7 +10,7 @@ from bookings.selectors import RANK_FAVORITE, RANK_OTHER, RANK_PAST, candidates_
 from catalog.models import Service
 from pros.models import Pro, TimeOff
 from pros.services import pro_refresh_dispatch_index
-from tests.bookings.conftest import NOW, at
+from tests.bookings.helpers import NOW, at
 from tests.factories import booking_request_row, booking_row
 
 pytestmark = pytest.mark.django_db

@@ -7,7 +7,7 @@ import pytest
 from bookings import services, tasks
 from bookings.models import BookingEvent, BookingRequest
 from customers.models import Customer
-from tests.bookings.conftest import NOW, at
+from tests.bookings.helpers import NOW, at
 from tests.factories import AddressFactory, booking_customer, booking_row
 
 pytestmark = pytest.mark.django_db

@@ -7,7 +7,7 @@ import pytest
 from bookings import selectors, services, tasks
 from bookings.models import Proposal
 from catalog.models import Service
-from tests.bookings.conftest import NOW, at, sent_to
+from tests.bookings.helpers import NOW, at, sent_to
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 
 from bookings import services, tasks
 from pros.services import pro_suspend
-from tests.bookings.conftest import NOW, at, sent_to
+from tests.bookings.helpers import NOW, at, sent_to
 
 pytestmark = pytest.mark.django_db
 

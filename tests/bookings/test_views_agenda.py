@@ -10,7 +10,7 @@ from bookings import services
 from bookings.views import _get_booking_for_pro
 from core.clock import PARIS
 from core.money import format_eur
-from tests.bookings.conftest import at
+from tests.bookings.helpers import at
 from tests.bookings.test_views_dashboard import client_for
 from tests.factories import booking_customer, booking_row
 

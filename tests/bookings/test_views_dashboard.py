@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from bookings import services, tasks
 from bookings.models import Booking, CounterOffer, Proposal
 from core.money import format_eur
-from tests.bookings.conftest import NOW, at
+from tests.bookings.helpers import NOW, at
 from tests.factories import ProFactory, UserFactory, booking_row
 
 pytestmark = pytest.mark.django_db

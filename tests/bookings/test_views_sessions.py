@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 
 from bookings.models import BookingRequest
-from tests.bookings.conftest import NOW, at
+from tests.bookings.helpers import NOW, at
 from tests.bookings.test_views_dashboard import client_for
 from tests.factories import AddressFactory, booking_customer, booking_row
 

@@ -8,7 +8,7 @@ import pytest
 from bookings import services, tasks
 from bookings.models import BookingEvent, BookingRequest, Proposal
 from bookings.selectors import wave_for
-from tests.bookings.conftest import NOW, at, sent_to
+from tests.bookings.helpers import NOW, at, sent_to
 
 pytestmark = pytest.mark.django_db
 

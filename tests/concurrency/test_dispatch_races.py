@@ -10,7 +10,7 @@ from bookings import services
 from bookings.models import Booking, BookingRequest, Proposal
 from catalog.models import Service
 from core import clock
-from tests.factories import BookingsProFactory, booking_customer, booking_request_row
+from tests.factories import ProFactory, booking_customer, booking_request_row
 
 pytestmark = [
     pytest.mark.concurrency,
@@ -50,7 +50,7 @@ def test_twenty_pros_accepting_the_same_request_make_exactly_one_booking():
     customer, address = booking_customer()
     start = (clock.now() + timedelta(days=3)).replace(minute=0, second=0, microsecond=0)
     request = _request(customer, address, service, start)
-    pros = [BookingsProFactory() for _ in range(20)]
+    pros = [ProFactory(bare_active=True) for _ in range(20)]
     proposals = [
         Proposal.objects.create(
             request=request, pro=pro, is_bonus=True, expires_at=clock.now() + timedelta(hours=1)
@@ -81,7 +81,7 @@ def test_twenty_pros_accepting_the_same_request_make_exactly_one_booking():
 )  # same slot, overlapping, within the travel buffer
 def test_two_requests_for_one_pros_overlapping_slots_never_both_confirm(gap_minutes):
     service = Service.objects.get(slug="menage-2h")  # 2 h sessions, 30 min travel buffer
-    pro = BookingsProFactory()
+    pro = ProFactory(bare_active=True)
     for round_ in range(5):
         customer_a, address_a = booking_customer()
         customer_b, address_b = booking_customer()
@@ -118,7 +118,7 @@ def test_accept_racing_the_expiry_sweep_is_consistent():
             minute=0, second=0, microsecond=0
         )
         request = _request(customer, address, service, start)
-        pro = BookingsProFactory()
+        pro = ProFactory(bare_active=True)
         # Expires right now: the sweep and the pro race for it.
         proposal = Proposal.objects.create(
             request=request, pro=pro, expires_at=clock.now() + timedelta(milliseconds=5)
