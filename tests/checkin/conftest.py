@@ -1,20 +1,10 @@
-from datetime import datetime, time, timedelta
-
 import pytest
 import time_machine
 
 from catalog.models import Service
 from checkin import services
-from core.clock import PARIS
+from tests.checkin.helpers import NOW
 from tests.factories import booking_customer, booking_row, dispatchable_pro
-
-# A Monday in winter (UTC+1). Sessions below start relative to it.
-NOW = datetime(2026, 3, 2, 9, 0, tzinfo=PARIS)
-
-
-def at(days: int, hour: int, minute: int = 0) -> datetime:
-    """Paris wall-clock `hour:minute`, `days` after NOW's date."""
-    return datetime.combine(NOW.date() + timedelta(days=days), time(hour, minute), tzinfo=PARIS)
 
 
 @pytest.fixture
@@ -69,13 +59,3 @@ def session(pro, customer_address, cleaning):
         return booking
 
     return make
-
-
-def record_of(booking):
-    from checkin.models import SessionRecord
-
-    return SessionRecord.objects.select_related("booking").get(booking=booking)
-
-
-def kinds(booking) -> list[str]:
-    return list(booking.request.events.order_by("id").values_list("kind", flat=True))

@@ -8,7 +8,7 @@ from rest_framework.test import APIClient
 
 from bookings.models import BookingEvent
 from checkin.models import BillableItem, Outcome
-from tests.checkin.conftest import NOW, at, record_of
+from tests.checkin.helpers import NOW, at, record_of
 from tests.factories import booking_customer, dispatchable_pro
 
 pytestmark = pytest.mark.django_db

@@ -14,7 +14,7 @@ from checkin.models import BillableItem, Outcome
 from core.errors import NotFound
 from notifications.models import Notification
 from pros.models import Pro
-from tests.checkin.conftest import NOW, at, kinds, record_of
+from tests.checkin.helpers import NOW, at, kinds, record_of
 from tests.factories import booking_customer, dispatchable_pro
 
 pytestmark = pytest.mark.django_db

@@ -11,7 +11,7 @@ from checkin.errors import DeclarationDeadlinePassed, DeclarationNotAllowed
 from checkin.models import BillableItem, Outcome
 from core.errors import InvalidInput, NotFound
 from notifications.models import Notification
-from tests.checkin.conftest import NOW, at, kinds, record_of
+from tests.checkin.helpers import NOW, at, kinds, record_of
 from tests.factories import dispatchable_pro
 
 pytestmark = pytest.mark.django_db

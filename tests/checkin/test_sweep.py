@@ -13,7 +13,7 @@ from checkin import services
 from checkin.models import BillableItem, Outcome, SessionRecord
 from core.clock import PARIS
 from notifications.models import Notification
-from tests.checkin.conftest import NOW, at, kinds, record_of
+from tests.checkin.helpers import NOW, at, kinds, record_of
 from tests.factories import booking_row
 
 pytestmark = pytest.mark.django_db

@@ -9,7 +9,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from checkin.models import BillableItem, Outcome
-from tests.checkin.conftest import NOW, at, record_of
+from tests.checkin.helpers import NOW, at, record_of
 from tests.factories import dispatchable_pro
 
 pytestmark = pytest.mark.django_db

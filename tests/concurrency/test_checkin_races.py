@@ -12,7 +12,7 @@ from checkin import services
 from checkin.errors import DeclarationDeadlinePassed, DeclarationNotAllowed
 from checkin.models import BillableItem, Outcome, SessionRecord
 from core import clock
-from tests.factories import BookingsProFactory, booking_customer, booking_row
+from tests.factories import ProFactory, booking_customer, booking_row
 
 pytestmark = [
     pytest.mark.concurrency,
@@ -52,7 +52,7 @@ def _session(pro, start):
 
 
 def test_done_racing_pro_cancels_ends_in_one_outcome():
-    pro = BookingsProFactory()
+    pro = ProFactory(bare_active=True)
     for round_ in range(6):
         # Started an hour ago (done is allowed), on different days so the agenda never overlaps.
         start = clock.now() - timedelta(hours=1, days=round_)
@@ -80,7 +80,7 @@ def test_done_racing_pro_cancels_ends_in_one_outcome():
 
 
 def test_the_sweep_racing_a_done_at_the_deadline_ends_in_one_outcome():
-    pro = BookingsProFactory()
+    pro = ProFactory(bare_active=True)
     outcomes = set()
     for round_ in range(6):
         booking = _session(pro, clock.now() - timedelta(days=6 + round_))
