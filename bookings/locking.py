@@ -10,6 +10,10 @@ so every transition locks along `LOCK_ORDER` and never goes back up it:
 3. the pro's row, FOR NO KEY UPDATE (`lock_pro_for_booking`), taken just before
 4. the booking insert, which the exclusion constraint guards: inserts for one pro then come
    one after the other, where concurrent inserts into the constraint could deadlock.
+
+After the insert, a transition may still lock more of the same request's rows (confirming
+withdraws the other proposals): nobody can hold those without holding the request.
+tests/bookings/test_lock_order.py reads the order off the SQL of the transitions.
 """
 
 from enum import IntEnum
