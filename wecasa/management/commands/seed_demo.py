@@ -5,6 +5,8 @@ the *past* history (completed sessions of customer1 with pro1..pro3): no service
 booking in the past (the 2-hour rule), so those rows are written directly here, each with a
 `seeded_history` BookingEvent so the timeline says where they came from, then completed with
 `booking_mark_completed` so the pros' counters (and personal links) follow the normal path.
+
+It lives in `wecasa`, above every app, because it uses them all (down to payouts' cards).
 """
 
 import math
