@@ -1,23 +1,41 @@
-"""The API error envelope (every failure answers {"error": {"code", "message", "fields"?}})
-and the one helper every app's api.py uses to validate a request body.
+"""The API error envelope (every failure answers {"error": {"code", "message", "fields"?}}),
+the one helper every app's api.py uses to validate a request body, and the body size limit.
+Token authentication and the JSON parser live in core.api_input (DRF imports them while
+loading its views, so they cannot import from here).
 
 The one place that maps errors to HTTP answers for the REST API: domain errors
 (`core.errors`), DRF's own errors (validation, authentication, throttling...), Django's
 ValidationError / Http404 / PermissionDenied, and the JSON 404/500 answers for /api/ URLs
 no view matched. This is the kernel's interface layer: the only module of `core` that
-imports Django REST framework, so domain code never depends on it.
+imports Django REST framework (with core.api_input, core.doors and core.openapi), so domain
+code never depends on it.
 """
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, JsonResponse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from rest_framework import exceptions
+from rest_framework import exceptions, serializers
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
+from . import openapi  # noqa: F401 - registers the schema extensions before any generation
 from .errors import DomainError
+
+
+class StrictCharField(serializers.CharField):
+    """A text field that takes only JSON strings: DRF's CharField turns a number into its text
+    (`5` -> "5"); free text must come as text. (NUL characters are refused by CharField.)"""
+
+    default_error_messages = {"invalid": _("Not a valid string.")}
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
 
 
 def validated(in_serializer_class, data) -> dict:
@@ -65,6 +83,8 @@ _DRF_CODES = {
 
 def api_exception_handler(exc, context):
     """REST_FRAMEWORK["EXCEPTION_HANDLER"]: every API error in the one envelope."""
+    if isinstance(exc, RequestDataTooBig):
+        return _envelope("payload_too_large", _too_big_message(), 413)
     if isinstance(exc, DomainError):
         return _envelope(exc.code, exc.message, exc.status, fields=exc.fields)
     if isinstance(exc, DjangoValidationError):
@@ -106,7 +126,32 @@ def json_not_found() -> JsonResponse:
     return JsonResponse(error_body("not_found", gettext("Not found.")), status=404)
 
 
+def _too_big_message() -> str:
+    return gettext("The request body is too large (at most %(size)d bytes).") % {
+        "size": settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    }
+
+
+def json_payload_too_large() -> JsonResponse:
+    return JsonResponse(error_body("payload_too_large", _too_big_message()), status=413)
+
+
+def json_bad_request() -> JsonResponse:
+    return JsonResponse(error_body("invalid", gettext("Bad request.")), status=400)
+
+
 def json_server_error() -> JsonResponse:
     return JsonResponse(
         error_body("server_error", gettext("Something went wrong on our side.")), status=500
     )
+
+
+def api_body_too_large(request) -> bool:
+    """An /api/ request announcing a body over DATA_UPLOAD_MAX_MEMORY_SIZE (checked before
+    anything reads it; core.middleware answers 413)."""
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return False
+    return limit is not None and length > limit and is_api_request(request)

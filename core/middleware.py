@@ -1,5 +1,22 @@
+"""Site-wide middleware: the language a user browses in, the API's body size limit."""
+
 from django.conf import settings
 from django.contrib.auth import get_user_model
+
+from .api import api_body_too_large, json_payload_too_large
+
+
+class ApiBodyLimitMiddleware:
+    """413 `payload_too_large` (the JSON envelope) for an /api/ request whose announced body is
+    over DATA_UPLOAD_MAX_MEMORY_SIZE, before anything reads it."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if api_body_too_large(request):
+            return json_payload_too_large()
+        return self.get_response(request)
 
 
 class RememberLanguageMiddleware:

@@ -62,6 +62,24 @@ class User(AbstractBaseUser, PermissionsMixin):
     def __str__(self):
         return self.email
 
+    def save(self, *args, **kwargs):
+        # API tokens die with the password that obtained them and with the account: whatever
+        # changes them (reset link, admin password form, changepassword, admin deactivation).
+        existing = not self._state.adding
+        password_changed = existing and self._password is not None  # set_password() not saved
+        deactivated = (
+            existing
+            and not self.is_active
+            and type(self).objects.filter(pk=self.pk, is_active=True).exists()
+        )
+        super().save(*args, **kwargs)
+        if password_changed or deactivated:
+            from .services import auth_tokens_revoke_all  # services import this module
+
+            auth_tokens_revoke_all(
+                user=self, reason="deactivated" if deactivated else "password_changed"
+            )
+
     def get_full_name(self):
         return f"{self.first_name} {self.last_name}".strip() or self.email
 

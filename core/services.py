@@ -1,16 +1,19 @@
-"""Account services shared by customers and pros: login with lock-out, profile and language,
-API tokens, password reset, and the field cleaners sign-up paths share.
+"""Account services shared by customers and pros: login (guarded by django-axes, see
+core.doors), profile and language, API tokens, password reset, and the field cleaners sign-up
+paths share.
 
 The kernel imports no other app: the reset link is built with reverse() of a URL name, and
-API tokens are DRF authtoken rows looked up by app label (no import of the API framework).
+API tokens are django-rest-knox rows looked up by app label (no import of the API framework).
 """
 
 import logging
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import datetime
 
 from django.apps import apps
 from django.conf import settings
 from django.contrib.auth import authenticate, get_user_model, password_validation
+from django.contrib.auth.signals import user_logged_in
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
@@ -26,6 +29,7 @@ from django.utils.translation import gettext_lazy as _
 from .audit import audit
 from .errors import DomainError, InvalidInput
 from .phones import InvalidPhone, phone_to_e164
+from .text import clean_text
 
 logger = logging.getLogger(__name__)
 
@@ -46,35 +50,19 @@ class AccountLocked(DomainError):
     default_message = _("Too many failed attempts: this account is locked for a few minutes.")
 
 
-def login_attempt(*, email: str, password: str, request=None):
-    """Return the user for valid credentials; count failures and lock the account after
-    settings.LOGIN_MAX_FAILURES of them for settings.LOGIN_LOCKOUT_SECONDS."""
-    User = get_user_model()
-    email = (email or "").strip().lower()
-    now = timezone.now()
-    known = User.objects.filter(email__iexact=email).only("pk", "locked_until").first()
-    if known and known.locked_until and known.locked_until > now:
-        raise AccountLocked()
+def login_attempt(*, email, password, request):
+    """Return the user for valid credentials. Every door that takes a password calls this (or
+    Django's authenticate(), as the admin does) with the request: django-axes counts failures
+    per e-mail and client address and refuses a locked combination, even with the right
+    password, for settings.LOGIN_LOCKOUT_SECONDS after settings.LOGIN_MAX_FAILURES failures."""
+    email = clean_text(email, field="email").lower()
+    password = password if isinstance(password, str) else ""
     user = authenticate(request, username=email, password=password)
     if user is not None:
-        if known and known.failed_login_count:
-            User.objects.filter(pk=user.pk).update(failed_login_count=0, locked_until=None)
         return user
-    if known:
-        with transaction.atomic():
-            locked = User.objects.select_for_update().get(pk=known.pk)
-            locked.failed_login_count += 1
-            if locked.failed_login_count >= settings.LOGIN_MAX_FAILURES:
-                locked.locked_until = now + timedelta(seconds=settings.LOGIN_LOCKOUT_SECONDS)
-                locked.failed_login_count = 0
-                audit(
-                    action="user.locked",
-                    subject=locked,
-                    data={"until": locked.locked_until.isoformat()},
-                )
-            locked.save(update_fields=["failed_login_count", "locked_until"])
-        if locked.locked_until and locked.locked_until > now:
-            raise AccountLocked()
+    # Set by axes on the failure that reaches the limit and on every attempt while locked.
+    if getattr(request, "axes_locked_out", False):
+        raise AccountLocked()
     raise InvalidCredentials()
 
 
@@ -82,6 +70,7 @@ def login_attempt(*, email: str, password: str, request=None):
 
 
 def clean_phone(phone: str, *, field: str = "phone") -> str:
+    phone = clean_text(phone, field=field)
     try:
         return phone_to_e164(phone)
     except InvalidPhone as exc:
@@ -89,7 +78,7 @@ def clean_phone(phone: str, *, field: str = "phone") -> str:
 
 
 def clean_email(email: str) -> str:
-    email = (email or "").strip().lower()
+    email = clean_text(email, field="email").lower()
     try:
         validate_email(email)
     except ValidationError as exc:
@@ -98,18 +87,12 @@ def clean_email(email: str) -> str:
 
 
 def clean_name(field: str, value: str) -> str:
-    value = (value or "").strip()
-    if not value:
-        raise InvalidInput(fields={field: [gettext("This field is required.")]})
-    if len(value) > 150:
-        raise InvalidInput(
-            fields={field: [gettext("Ensure this field has no more than 150 characters.")]}
-        )
-    return value
+    return clean_text(value, field=field, required=True, max_length=150)
 
 
 def clean_language(value: str) -> str:
     known = [code for code, _name in settings.LANGUAGES]
+    value = clean_text(value, field="language")
     if value not in known:
         raise InvalidInput(
             fields={
@@ -168,22 +151,65 @@ def user_profile_update(*, user, **changes):
 
 
 # --- API tokens -------------------------------------------------------------------------------
+# django-rest-knox: one token per login (device), stored as a hash, expiring after
+# REST_KNOX["TOKEN_TTL"] unused (each use renews it, up to AUTO_REFRESH_MAX_TTL). All of a
+# user's tokens die when the password changes or the account is deactivated (core.models.User.save)
+# and on "log out everywhere".
 
 
 def _token_model():
-    # DRF's authtoken table, by app label like any other app's model: the kernel's domain
-    # code does not import the API framework (checked by import-linter).
-    return apps.get_model("authtoken", "Token")
+    # knox's table, by app label like any other app's model: the kernel's domain code does not
+    # import the API framework (checked by import-linter).
+    return apps.get_model("knox", "AuthToken")
 
 
-def auth_token_issue(*, user):
-    """The user's API token (one per user; created on first login)."""
-    token, _created = _token_model().objects.get_or_create(user=user)
-    return token
+@dataclass(frozen=True)
+class IssuedToken:
+    key: str  # shown once: only its hash is stored
+    expires_at: datetime | None
 
 
-def auth_token_revoke(*, user) -> None:
-    _token_model().objects.filter(user=user).delete()
+def auth_token_issue(*, user) -> IssuedToken:
+    """A new token for one more device. Drops the user's expired tokens, and the oldest ones
+    beyond settings.API_TOKENS_PER_USER."""
+    AuthToken = _token_model()
+    with transaction.atomic():
+        get_user_model().objects.select_for_update().filter(pk=user.pk).first()
+        AuthToken.objects.filter(user=user, expiry__lt=timezone.now()).delete()
+        token, key = AuthToken.objects.create(user=user)
+        beyond = AuthToken.objects.filter(user=user).order_by("-created", "-pk")[
+            settings.API_TOKENS_PER_USER :
+        ]
+        AuthToken.objects.filter(pk__in=list(beyond.values_list("pk", flat=True))).delete()
+    return IssuedToken(key=key, expires_at=token.expiry)
+
+
+def auth_token_login(*, email, password, request) -> tuple:
+    """Log in through the API: (user, IssuedToken). Sends Django's user_logged_in like a web
+    login does (last_login; a success clears the e-mail+address's failures)."""
+    user = login_attempt(email=email, password=password, request=request)
+    issued = auth_token_issue(user=user)
+    user_logged_in.send(sender=user.__class__, request=request, user=user)
+    return user, issued
+
+
+def auth_token_revoke(*, token) -> None:
+    """Log out one device: the token it authenticated with (request.auth)."""
+    token.delete()
+
+
+def auth_tokens_revoke_all(*, user, reason: str, actor=None) -> int:
+    """Log out every device of this user; audited when there was any. Returns how many."""
+    with transaction.atomic():
+        count, _by_model = _token_model().objects.filter(user=user).delete()
+        if count:
+            audit(
+                action="user.api_tokens_revoked",
+                subject=user,
+                actor=actor,
+                data={"count": count, "reason": reason},
+            )
+    return count
 
 
 # --- password reset ---------------------------------------------------------------------------
@@ -200,7 +226,7 @@ def password_reset_request(*, email: str) -> bool:
     """E-mail a reset link when an active account has this address; the e-mail goes out once
     the audit row is committed. Returns whether one was sent; callers must not reveal it (no
     account enumeration)."""
-    email = (email or "").strip()
+    email = clean_text(email, field="email")
     user = get_user_model().objects.filter(email__iexact=email, is_active=True).first()
     if user is None or not user.has_usable_password():
         return False

@@ -1,15 +1,24 @@
-"""Site-wide views: /healthz and the 404/500 handlers (JSON envelope under /api/)."""
+"""Site-wide views: /healthz and the 400/404/500 handlers (JSON envelope under /api/)."""
 
 from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import RequestDataTooBig
 from django.db import connection
 from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
+from django.views.defaults import bad_request as default_bad_request
 from django.views.defaults import page_not_found
 from django.views.defaults import server_error as default_server_error
 from redis import Redis
 from redis.exceptions import RedisError
 
-from .api import is_api_request, json_not_found, json_server_error
+from .api import (
+    is_api_request,
+    json_bad_request,
+    json_not_found,
+    json_payload_too_large,
+    json_server_error,
+)
 
 
 @never_cache
@@ -21,10 +30,12 @@ def healthz(request):
         checks["database"] = "ok"
     except Exception as exc:  # noqa: BLE001 - report any failure, never raise
         checks["database"] = f"error: {exc.__class__.__name__}"
+    # Redis serves the Celery broker and the cache (throttles), possibly two servers.
     try:
         Redis.from_url(
             settings.CELERY_BROKER_URL, socket_connect_timeout=1, socket_timeout=1
         ).ping()
+        cache.get("healthz")
         checks["redis"] = "ok"
     except (RedisError, OSError) as exc:
         checks["redis"] = f"error: {exc.__class__.__name__}"
@@ -32,6 +43,16 @@ def healthz(request):
     return JsonResponse(
         {"status": "ok" if healthy else "error", "checks": checks}, status=200 if healthy else 503
     )
+
+
+def bad_request(request, exception=None):
+    """400 for what Django refuses before a view runs (e.g. a body over the upload limit:
+    413 under /api/), as the API envelope under /api/."""
+    if is_api_request(request):
+        if isinstance(exception, RequestDataTooBig):
+            return json_payload_too_large()
+        return json_bad_request()
+    return default_bad_request(request, exception)
 
 
 def not_found(request, exception=None):

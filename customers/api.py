@@ -1,5 +1,8 @@
-"""Customer REST API: auth (register, token, password reset), profile, addresses. Thin views:
+"""Customer REST API: auth (register, tokens, password reset), profile, addresses. Thin views:
 validate the shape, call the services / selectors, serialize.
+
+Every auth door is throttled per client address (core.doors.ScopedThrottle: `login`,
+`register`, `password_reset`); logins are also locked per e-mail+address by django-axes.
 
 This module is the house style for every app's api.py (see the README's design notes):
 `<Resource><Action>Api` classes, `*InSerializer` / `*OutSerializer`, `extend_schema(tags,
@@ -11,11 +14,11 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from core import services as accounts
-from core.api import validated
+from core.api import StrictCharField, validated
+from core.doors import ScopedThrottle
 from core.i18n import language_of
 
 from . import selectors, services
@@ -55,21 +58,33 @@ def user_payload(user) -> dict:
 
 
 class TokenOutSerializer(serializers.Serializer):
-    token = serializers.CharField()
+    token = serializers.CharField(help_text="Send it as `Authorization: Token <token>`.")
+    expires_at = serializers.DateTimeField(
+        allow_null=True,
+        help_text="When the token expires if unused; every use pushes this back.",
+    )
     user = UserOutSerializer()
+
+
+def token_payload(issued, user) -> dict:
+    return {"token": issued.key, "expires_at": issued.expires_at, "user": user_payload(user)}
+
+
+class TokensRevokedOutSerializer(serializers.Serializer):
+    revoked = serializers.IntegerField(help_text="How many tokens (devices) were logged out.")
 
 
 class RegisterInSerializer(serializers.Serializer):
     email = serializers.EmailField(max_length=254)
-    password = serializers.CharField(max_length=128, trim_whitespace=False, write_only=True)
-    first_name = serializers.CharField(max_length=150)
-    last_name = serializers.CharField(max_length=150)
-    phone = serializers.CharField(max_length=32, help_text="French numbers may omit +33.")
+    password = StrictCharField(max_length=128, trim_whitespace=False, write_only=True)
+    first_name = StrictCharField(max_length=150)
+    last_name = StrictCharField(max_length=150)
+    phone = StrictCharField(max_length=32, help_text="French numbers may omit +33.")
 
 
 class TokenInSerializer(serializers.Serializer):
-    email = serializers.CharField(max_length=254)
-    password = serializers.CharField(max_length=128, trim_whitespace=False, write_only=True)
+    email = StrictCharField(max_length=254)
+    password = StrictCharField(max_length=128, trim_whitespace=False, write_only=True)
 
 
 class PasswordResetInSerializer(serializers.Serializer):
@@ -77,12 +92,17 @@ class PasswordResetInSerializer(serializers.Serializer):
 
 
 class MeInSerializer(serializers.Serializer):
-    first_name = serializers.CharField(max_length=150, required=False)
-    last_name = serializers.CharField(max_length=150, required=False)
-    phone = serializers.CharField(max_length=32, required=False)
-    language = serializers.CharField(
+    first_name = StrictCharField(max_length=150, required=False)
+    last_name = StrictCharField(max_length=150, required=False)
+    phone = StrictCharField(max_length=32, required=False)
+    language = StrictCharField(
         max_length=8, required=False, help_text="Language of notifications and e-mails: fr or en"
     )
+
+    def validate(self, data):
+        if not data:
+            raise serializers.ValidationError(_("Give at least one field to change."))
+        return data
 
 
 class AcceptedOutSerializer(serializers.Serializer):
@@ -95,6 +115,9 @@ class AcceptedOutSerializer(serializers.Serializer):
 class RegisterApi(APIView):
     permission_classes = [AllowAny]
     authentication_classes = []
+    # It tells whether an e-mail has an account: only this many times per client address.
+    throttle_classes = [ScopedThrottle]
+    throttle_scope = "register"
 
     @extend_schema(
         tags=["auth"],
@@ -106,12 +129,13 @@ class RegisterApi(APIView):
         data = validated(RegisterInSerializer, request.data)
         # The app's Accept-Language is the first choice of language; PATCH /me changes it.
         customer = services.customer_register(**data, language=request.LANGUAGE_CODE)
-        token = accounts.auth_token_issue(user=customer.user)
-        return Response({"token": token.key, "user": user_payload(customer.user)}, status=201)
+        issued = accounts.auth_token_issue(user=customer.user)
+        return Response(TokenOutSerializer(token_payload(issued, customer.user)).data, status=201)
 
 
 class TokenApi(APIView):
-    """POST: log in (customers and pros alike); DELETE: log out (revokes the token)."""
+    """POST: log in (customers and pros alike), one token per device; DELETE: log out this
+    device (revokes the token it sent)."""
 
     throttle_scope = "login"
 
@@ -130,33 +154,56 @@ class TokenApi(APIView):
 
     def get_throttles(self):
         if self.request.method == "POST":
-            return [ScopedRateThrottle()]
+            return [ScopedThrottle()]
         return []
 
     @extend_schema(
         tags=["auth"],
-        summary="Log in: get an API token",
+        summary="Log in: get an API token for this device",
+        description=(
+            "Each login gives a new token (one per device). A token expires after a period "
+            "unused (`expires_at`, pushed back by every use) and dies when the password "
+            "changes. After repeated failures for one e-mail from one address, logins are "
+            "refused for a while (429 `account_locked`), even with the right password."
+        ),
         request=TokenInSerializer,
         responses={200: TokenOutSerializer},
     )
     def post(self, request):
         data = validated(TokenInSerializer, request.data)
-        user = accounts.login_attempt(
+        user, issued = accounts.auth_token_login(
             email=data["email"], password=data["password"], request=request._request
         )
-        token = accounts.auth_token_issue(user=user)
-        return Response({"token": token.key, "user": user_payload(user)})
+        return Response(TokenOutSerializer(token_payload(issued, user)).data)
 
-    @extend_schema(tags=["auth"], summary="Log out: revoke the API token", responses={204: None})
+    @extend_schema(
+        tags=["auth"], summary="Log out this device: revoke its API token", responses={204: None}
+    )
     def delete(self, request):
-        accounts.auth_token_revoke(user=request.user)
+        accounts.auth_token_revoke(token=request.auth)
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class TokensApi(APIView):
+    """DELETE: log out everywhere (every token of the account, this one included)."""
+
+    @extend_schema(
+        tags=["auth"],
+        summary="Log out everywhere: revoke every API token of my account",
+        request=None,
+        responses={200: TokensRevokedOutSerializer},
+    )
+    def delete(self, request):
+        count = accounts.auth_tokens_revoke_all(
+            user=request.user, reason="logout_everywhere", actor=request.user
+        )
+        return Response({"revoked": count})
 
 
 class PasswordResetApi(APIView):
     permission_classes = [AllowAny]
     authentication_classes = []
-    throttle_classes = [ScopedRateThrottle]
+    throttle_classes = [ScopedThrottle]
     throttle_scope = "password_reset"
 
     @extend_schema(
@@ -190,6 +237,7 @@ class MeApi(APIView):
     @extend_schema(
         tags=["me"],
         summary="Update my profile (e-mail cannot be changed)",
+        description="Give at least one field; an empty value is refused.",
         request=MeInSerializer,
         responses={200: UserOutSerializer},
     )
@@ -226,10 +274,10 @@ class AddressOutSerializer(serializers.ModelSerializer):
 
 
 class AddressInSerializer(serializers.Serializer):
-    label = serializers.CharField(max_length=60, required=False, allow_blank=True, default="")
-    street = serializers.CharField(max_length=200)
-    postal_code = serializers.CharField(max_length=10)
-    city = serializers.CharField(max_length=100)
+    label = StrictCharField(max_length=60, required=False, allow_blank=True, default="")
+    street = StrictCharField(max_length=200)
+    postal_code = StrictCharField(max_length=10)
+    city = StrictCharField(max_length=100)
     # Range checks live in customers.services.address_create (one rule, one place); here only
     # the number format (the service rounds to the six decimals we store).
     lat = serializers.DecimalField(max_digits=None, decimal_places=None, coerce_to_string=False)

@@ -76,7 +76,10 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.postgres",
     "rest_framework",
-    "rest_framework.authtoken",
+    # API tokens: hashed, one per login (device), expiring, renewed on use (core.services).
+    "knox",
+    # Login lock-out on every door (core.doors).
+    "axes",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_htmx",
@@ -95,6 +98,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # 413 for an oversized /api/ body before anything reads it.
+    "core.middleware.ApiBodyLimitMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -106,6 +111,10 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "core.middleware.RememberLanguageMiddleware",
+    # Rate limits on the web forms of settings.THROTTLED_WEB_FORMS.
+    "core.doors.WebDoorsMiddleware",
+    # Last, as django-axes asks: turns a locked-out login into its answer (core.doors).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "wecasa.urls"
@@ -161,8 +170,34 @@ LOGIN_URL = "pros:login"
 LOGIN_REDIRECT_URL = "bookings:dashboard"
 LOGOUT_REDIRECT_URL = "pros:login"
 # Login lock-out: after this many failures in the window, the account is locked for the window.
+# Counted per e-mail AND client address, so an attacker elsewhere cannot lock the owner out.
 LOGIN_MAX_FAILURES = env.int("LOGIN_MAX_FAILURES", default=5)
 LOGIN_LOCKOUT_SECONDS = env.int("LOGIN_LOCKOUT_SECONDS", default=15 * 60)
+# django-axes does the counting (core.doors); the backend refuses locked attempts first.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"  # works with Redis down
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_FAILURE_LIMIT = "core.doors.login_failure_limit"  # LOGIN_MAX_FAILURES
+AXES_COOLOFF_TIME = "core.doors.login_cool_off"  # LOGIN_LOCKOUT_SECONDS
+# The lock-out lasts the window from the last counted failure; attempts while locked do not
+# extend it.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_RESET_ON_SUCCESS = True
+AXES_USERNAME_CALLABLE = "core.doors.login_username"
+AXES_CLIENT_IP_CALLABLE = "core.doors.client_ip"  # the throttles' address (NUM_PROXIES)
+AXES_LOCKOUT_CALLABLE = "core.doors.login_locked_out"
+AXES_DISABLE_ACCESS_LOG = True  # failures only: no row per successful login
+AXES_VERBOSE = False
+# Web forms rate-limited per client address, with the API's throttle rates (core.doors).
+THROTTLED_WEB_FORMS = {
+    "admin:login": "login",
+    "pros:login": "login",
+    "pros:password_reset": "password_reset",
+    "pros:signup": "register",
+}
 
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", _("French")), ("en", _("English"))]
@@ -200,20 +235,42 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Wecasa <no-reply@wec
 
 # --- REST API -------------------------------------------------------------------------------
 REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.TokenAuthentication"],
+    # `Authorization: Token <key>` with knox's hashed, expiring tokens (REST_KNOX below).
+    "DEFAULT_AUTHENTICATION_CLASSES": ["core.api_input.TokenAuthentication"],
+    # JSON with a nesting limit (a deep body is refused before it can exhaust the stack).
+    "DEFAULT_PARSER_CLASSES": [
+        "core.api_input.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "core.api_input.PageNumberPagination",  # `page` checked
     "PAGE_SIZE": 20,
     "EXCEPTION_HANDLER": "core.api.api_exception_handler",
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # drf-spectacular plus the error answers every operation can give (core.openapi).
+    "DEFAULT_SCHEMA_CLASS": "core.openapi.AutoSchema",
     "DEFAULT_THROTTLE_RATES": {
         "login": env.str("THROTTLE_LOGIN", default="10/min"),
         "password_reset": env.str("THROTTLE_PASSWORD_RESET", default="5/hour"),
+        "register": env.str("THROTTLE_REGISTER", default="10/hour"),
     },
     "DATETIME_FORMAT": "iso-8601",
     # Throttles key on REMOTE_ADDR unless proxies are configured (see NUM_PROXIES above).
     "NUM_PROXIES": NUM_PROXIES,
 }
+# Deepest JSON nesting an API body may have (core.api_input.JSONParser).
+API_JSON_MAX_DEPTH = env.int("API_JSON_MAX_DEPTH", default=32)
+REST_KNOX = {
+    "AUTH_HEADER_PREFIX": "Token",
+    # A token expires after this long unused; each use renews it (at most once a minute)...
+    "TOKEN_TTL": timedelta(days=env.int("API_TOKEN_TTL_DAYS", default=30)),
+    "AUTO_REFRESH": True,
+    "MIN_REFRESH_INTERVAL": 60,
+    # ...but never past this age: then the app logs in again.
+    "AUTO_REFRESH_MAX_TTL": timedelta(days=env.int("API_TOKEN_MAX_AGE_DAYS", default=365)),
+}
+# Devices (tokens) one account may keep; a new login beyond it revokes the oldest.
+API_TOKENS_PER_USER = env.int("API_TOKENS_PER_USER", default=20)
 SPECTACULAR_SETTINGS = {
     "TITLE": "Wecasa API",
     "DESCRIPTION": "Customer app and pro mobile app API.",
@@ -334,4 +391,47 @@ CELERY_BEAT_SCHEDULE["checkin-sweep"] = {
     "task": "checkin.tasks.checkin_sweep",
     "schedule": timedelta(seconds=60),
     "options": {"expires": 55},
+}
+
+# --- Money: charges, earnings ledger, payouts (payouts/; the README lists them) --------------
+# A declined charge (or one the bank wants the customer to confirm) is retried this many days
+# after its first attempt; after the last, it has failed for good (support sees it).
+CHARGE_RETRY_DAYS = (1, 3)
+# A charge or payout claimed by a worker that died is given back after this long (the retry
+# reuses the same idempotency key, so the provider never acts twice).
+CHARGE_CLAIM_TIMEOUT = timedelta(minutes=15)
+PAYOUT_CLAIM_TIMEOUT = timedelta(minutes=30)
+# Payouts sent per claimed chunk (one statement claims, one writes the answers).
+PAYOUT_SEND_CHUNK = env.int("PAYOUT_SEND_CHUNK", default=200)
+# The monthly batch runs this many days before the last day of the month.
+PAYOUT_MONTHLY_DAYS_BEFORE_END = env.int("PAYOUT_MONTHLY_DAYS_BEFORE_END", default=4)
+if not 1 <= PAYOUT_MONTHLY_DAYS_BEFORE_END <= 20:
+    raise ImproperlyConfigured("PAYOUT_MONTHLY_DAYS_BEFORE_END must be between 1 and 20.")
+# Paid to the referrer when the referred cleaning pro completes their 5th session.
+REFERRAL_BONUS_CENTS = 10_000
+# 07:00 Paris: charge what became billable (sessions closed yesterday), retries included;
+# earnings are recorded first. Safe to run twice.
+CELERY_BEAT_SCHEDULE["payouts-charge-due"] = {
+    "task": "payouts.tasks.charge_due",
+    "schedule": crontab(hour=7, minute=0),
+    "options": {"expires": 6 * 60 * 60},
+}
+# Wednesday 10:00 Paris: the weekly batch (sessions Tuesday..Monday of the week before).
+CELERY_BEAT_SCHEDULE["payouts-weekly-batch"] = {
+    "task": "payouts.tasks.payout_weekly_batch",
+    "schedule": crontab(day_of_week="wed", hour=10, minute=0),
+    "options": {"expires": 6 * 60 * 60},
+}
+# Every day 10:30 Paris: the monthly batch runs when today is its day (month end - 4 days).
+CELERY_BEAT_SCHEDULE["payouts-monthly-batch"] = {
+    "task": "payouts.tasks.payout_monthly_batch",
+    "schedule": crontab(hour=10, minute=30),
+    "options": {"expires": 6 * 60 * 60},
+}
+# Every 5 min: new IBANs to the provider, webhook events whose task was lost, charges and
+# payouts whose worker died (resumed with the same idempotency keys).
+CELERY_BEAT_SCHEDULE["payouts-sweep"] = {
+    "task": "payouts.tasks.payouts_sweep",
+    "schedule": timedelta(minutes=5),
+    "options": {"expires": 4 * 60},
 }

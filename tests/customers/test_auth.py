@@ -6,7 +6,7 @@ from django.contrib.auth.tokens import default_token_generator
 from django.core import mail
 from django.utils.encoding import force_str
 from django.utils.http import urlsafe_base64_decode
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken as Token
 from rest_framework.throttling import ScopedRateThrottle
 
 from core import services as accounts
@@ -81,7 +81,7 @@ def test_register_api_returns_token_and_user(api_client):
     assert response.status_code == 201, response.json()
     body = response.json()
     user = User.objects.get(email="alice@example.com")
-    assert body["token"] == Token.objects.get(user=user).key
+    assert Token.objects.filter(user=user).count() == 1 and body["expires_at"]
     assert body["user"] == {
         "id": user.pk,
         "email": "alice@example.com",
@@ -134,6 +134,7 @@ def test_register_api_weak_password(api_client):
 def test_token_for_customer_and_pro_alike(api_client):
     customer = CustomerFactory(user__email="c@example.com")
     pro_only = UserFactory(email="p@example.com")
+    tokens = {}
     for user in (customer.user, pro_only):
         response = api_client.post(
             "/api/v1/auth/token",
@@ -141,12 +142,21 @@ def test_token_for_customer_and_pro_alike(api_client):
             format="json",
         )
         assert response.status_code == 200, response.json()
-        assert response.json()["token"] == Token.objects.get(user=user).key
-    # Logging in twice gives the same token.
+        assert Token.objects.filter(user=user).count() == 1
+        tokens[user.email] = response.json()["token"]
+    # Logging in again (another device) gives another token; both work.
     again = api_client.post(
         "/api/v1/auth/token", {"email": "c@example.com", "password": "demo1234"}, format="json"
     )
-    assert again.json()["token"] == Token.objects.get(user=customer.user).key
+    assert Token.objects.filter(user=customer.user).count() == 2
+    assert again.json()["token"] != tokens["c@example.com"]
+    for key, email in (
+        (tokens["c@example.com"], "c@example.com"),
+        (again.json()["token"], "c@example.com"),
+        (tokens["p@example.com"], "p@example.com"),
+    ):
+        api_client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+        assert api_client.get("/api/v1/me").json()["email"] == email
 
 
 @pytest.mark.django_db
@@ -210,9 +220,13 @@ def test_stale_token_does_not_prevent_login(api_client):
 def test_logout_deletes_the_token(api_client):
     customer = CustomerFactory()
     token = accounts.auth_token_issue(user=customer.user)
+    other_device = accounts.auth_token_issue(user=customer.user)
     api_client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
     assert api_client.delete("/api/v1/auth/token").status_code == 204
-    assert not Token.objects.filter(user=customer.user).exists()
+    assert Token.objects.filter(user=customer.user).count() == 1  # only this device
+    api_client.credentials(HTTP_AUTHORIZATION=f"Token {other_device.key}")
+    assert api_client.get("/api/v1/me").status_code == 200
+    api_client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
     response = api_client.get("/api/v1/me")
     assert response.status_code == 401
 

@@ -1,0 +1,81 @@
+"""The API's input guards, named in settings.REST_FRAMEWORK: token authentication (knox), a
+JSON parser with a nesting limit, and pages whose `page` must be a page number. DRF imports these while loading its views: this module
+must not import rest_framework.views (nor core.api, which does)."""
+
+import io
+import re
+
+from django.conf import settings
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from knox.auth import TokenAuthentication as KnoxTokenAuthentication
+from rest_framework import exceptions, pagination, parsers
+
+
+class TokenAuthentication(KnoxTokenAuthentication):
+    """`Authorization: Token <key>` with django-rest-knox's hashed, expiring tokens (renewed on
+    use, see settings.REST_KNOX). A header that is not even text is a failed authentication,
+    not a crash."""
+
+    def authenticate_credentials(self, token):
+        try:
+            token.decode("utf-8")
+        except UnicodeDecodeError:
+            raise exceptions.AuthenticationFailed(_("Invalid token.")) from None
+        return super().authenticate_credentials(token)
+
+
+# A JSON string (with its escapes), then any character that is not a bracket.
+_JSON_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"')
+_NOT_A_BRACKET = re.compile(r"[^\[\]{}]+")
+_INNERMOST_PAIR = re.compile(r"\[\]|\{\}")
+
+
+def json_depth_exceeds(text: str, limit: int) -> bool:
+    """Whether `text` nests arrays/objects deeper than `limit`, found without recursion: keep
+    the brackets outside strings, then remove innermost pairs `limit` times; anything left is
+    deeper (or unbalanced, which the parser refuses anyway)."""
+    brackets = _NOT_A_BRACKET.sub("", _JSON_STRING.sub("", text))
+    for _level in range(limit):
+        if not brackets:
+            return False
+        brackets = _INNERMOST_PAIR.sub("", brackets)
+    return bool(brackets)
+
+
+class JSONParser(parsers.JSONParser):
+    """DRF's JSON parser, refusing (400 `invalid`) a body nested deeper than
+    settings.API_JSON_MAX_DEPTH before parsing it, so that it cannot exhaust the stack."""
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        parser_context = parser_context or {}
+        encoding = parser_context.get("encoding", settings.DEFAULT_CHARSET)
+        raw = stream.read()
+        try:
+            text = raw.decode(encoding)
+        except UnicodeDecodeError as exc:
+            raise exceptions.ParseError(gettext("The body is not valid %s.") % encoding) from exc
+        if json_depth_exceeds(text, settings.API_JSON_MAX_DEPTH):
+            raise exceptions.ParseError(
+                gettext("JSON nested too deeply (at most %(depth)d levels).")
+                % {"depth": settings.API_JSON_MAX_DEPTH}
+            )
+        return super().parse(io.BytesIO(raw), media_type, parser_context)
+
+
+class PageNumberPagination(pagination.PageNumberPagination):
+    """DRF's `{count, next, previous, results}` pages. `page`, when given, must be a whole
+    number from 1 (or `last`): anything else, the empty value included, is 400 `invalid`; a
+    page past the end stays 404."""
+
+    def get_page_number(self, request, paginator):
+        raw = request.query_params.get(self.page_query_param)
+        if raw is None:
+            return 1
+        if raw in self.last_page_strings:
+            return paginator.num_pages
+        if not (raw.isascii() and raw.isdigit() and int(raw) >= 1):
+            raise exceptions.ValidationError(
+                {self.page_query_param: [gettext("Enter a page number: a whole number from 1.")]}
+            )
+        return int(raw)
