@@ -1,12 +1,17 @@
 """The one door to the payment provider. Two implementations behind the same interface:
 
-- `fake` (default in development and tests): in-process and deterministic;
+- `fake` (default in development and tests): deterministic by payment-method id and IBAN,
+  its state in its own table (payouts.FakeGatewayObject) so every process sees the same;
 - `stripe`: stripe-python's `StripeClient`, idempotency keys derived from our row ids.
 
-`get_gateway()` picks one from `settings.PAYMENT_GATEWAY`. Gateways never touch our database:
-services call them outside any transaction, then write what they answered.
+`get_gateway()` picks one from `settings.PAYMENT_GATEWAY`. Gateways never touch our own
+rows: services call them outside any transaction, then write what they answered.
+Money model (design/money.md): separate charges and transfers. Customers are charged on the
+platform account; a payout is one Transfer to the pro's connected account, then one bank
+payout from it (manual payout schedule).
 """
 
+import json
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
 
@@ -33,6 +38,90 @@ class SetupIntentResult:
     client_secret: str
 
 
+class InvalidWebhook(Exception):
+    """A webhook whose signature is missing, forged or too old."""
+
+
+@dataclass(frozen=True)
+class PaymentResult:
+    """An off-session payment attempt or a re-read payment: `status` is "succeeded",
+    "requires_action" (the bank asks the customer to confirm), "declined" or "processing"."""
+
+    payment_id: str
+    status: str
+    client_secret: str = ""
+    failure_code: str = ""
+    refunded_cents: int = 0
+    disputed: bool = False
+
+
+@dataclass(frozen=True)
+class AccountResult:
+    account_id: str
+    payouts_enabled: bool = True
+    problem: str = ""
+
+
+@dataclass(frozen=True)
+class TransferResult:
+    """`failure_code` set when the provider refused the transfer (nothing was moved)."""
+
+    transfer_id: str
+    failure_code: str = ""
+
+
+@dataclass(frozen=True)
+class BankPayoutResult:
+    """A payout from a connected account to the pro's bank: "pending", "in_transit", "paid"
+    or "failed" (with `failure_code`)."""
+
+    payout_id: str
+    status: str
+    failure_code: str = ""
+
+
+@dataclass(frozen=True)
+class WebhookEventData:
+    event_id: str
+    type: str
+    account: str
+    object_id: str
+    object: dict
+    livemode: bool
+    payload: dict
+
+
+def verify_webhook(payload: bytes, signature: str, *, secret: str | None = None):
+    """Check the Stripe-Signature header against the endpoint secret (tolerance 5 minutes)
+    and parse the event. Raises InvalidWebhook for a forged, stale or unparsable one. The
+    same for both gateways: the fake's events are signed like Stripe's."""
+    import stripe
+
+    secret = settings.STRIPE_WEBHOOK_SECRET if secret is None else secret
+    if not secret or not signature:
+        raise InvalidWebhook("no secret or no signature")
+    try:
+        text = payload.decode("utf-8")
+        stripe.WebhookSignature.verify_header(text, signature, secret, tolerance=300)
+        event = json.loads(text)
+    except (stripe.SignatureVerificationError, ValueError, UnicodeDecodeError) as exc:
+        raise InvalidWebhook(str(exc)) from exc
+    if not isinstance(event, dict) or not str(event.get("id", "")).startswith("evt_"):
+        raise InvalidWebhook("not an event")
+    data = event.get("data") or {}
+    obj = data.get("object") if isinstance(data, dict) else None
+    obj = obj if isinstance(obj, dict) else {}
+    return WebhookEventData(
+        event_id=str(event["id"])[:80],
+        type=str(event.get("type", ""))[:80],
+        account=str(event.get("account") or "")[:64],
+        object_id=str(obj.get("id") or "")[:80],
+        object=obj,
+        livemode=bool(event.get("livemode", False)),
+        payload=event,
+    )
+
+
 @dataclass(frozen=True)
 class CardDetails:
     payment_method_id: str
@@ -43,7 +132,7 @@ class CardDetails:
 
 
 class PaymentGateway(ABC):
-    """Interface shared by the implementations (off-session charges come with billing)."""
+    """Interface shared by the implementations."""
 
     name = ""
 
@@ -65,6 +154,45 @@ class PaymentGateway(ABC):
     def attach_payment_method(self, *, customer, payment_method_id: str) -> CardDetails:
         """Check the payment method is a usable card of this customer (attach it if it is not
         attached yet); return its details. Raises CardDeclined or InvalidInput."""
+
+    # --- charges (idempotency key "wecasa-charge-<id>-<attempt>") ----------------------------
+
+    @abstractmethod
+    def charge_off_session(
+        self, *, charge, customer_gateway_id: str, payment_method_id: str
+    ) -> PaymentResult:
+        """Charge `charge.amount_cents` off-session on the saved card: attempt
+        `charge.attempts` (1, 2, 3). The first attempt creates and confirms a PaymentIntent;
+        a retry confirms the same one (`charge.gateway_payment_id`) again. A declined card or
+        an authentication request is a result, not an exception."""
+
+    @abstractmethod
+    def retrieve_payment(self, *, payment_id: str) -> PaymentResult:
+        """Re-read a payment (webhooks never trust their payload)."""
+
+    # --- pros' connected accounts and payouts --------------------------------------------
+
+    @abstractmethod
+    def account_sync(self, *, pro, account_id: str = "") -> AccountResult:
+        """Create the pro's connected account (manual payouts, their IBAN as bank account), or
+        point an existing one (`account_id`) at the pro's current IBAN."""
+
+    @abstractmethod
+    def retrieve_account(self, *, account_id: str) -> AccountResult: ...
+
+    @abstractmethod
+    def transfer_create(self, *, payout) -> TransferResult:
+        """Move `payout.amount_cents` to `payout.gateway_account_id` (key
+        "wecasa-payout-<id>-transfer-<attempt>": a rerun after a crash sends the same key; a
+        support retry of a refused transfer, which moved nothing, a new one)."""
+
+    @abstractmethod
+    def bank_payout_create(self, *, payout) -> BankPayoutResult:
+        """Pay the transferred amount out of the connected account to the pro's bank (key
+        "wecasa-payout-<id>-bank-<attempt>")."""
+
+    @abstractmethod
+    def retrieve_bank_payout(self, *, account_id: str, payout_id: str) -> BankPayoutResult: ...
 
 
 def get_gateway(name: str | None = None) -> PaymentGateway:

@@ -9,7 +9,7 @@ from core.audit import audit
 from core.errors import InvalidInput
 from customers.models import Customer, PaymentMethod
 
-from .gateway import PaymentGateway, SetupIntentResult, get_gateway
+from ..gateway import PaymentGateway, SetupIntentResult, get_gateway
 
 _PAYMENT_METHOD_ID = re.compile(r"^pm_[A-Za-z0-9_]{1,60}$")
 

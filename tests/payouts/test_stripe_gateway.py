@@ -9,7 +9,7 @@ import stripe
 
 from core.errors import InvalidInput
 from customers.models import PaymentMethod
-from payouts import services
+from payouts.services import payment_methods as services
 from payouts.gateway import CardDeclined, GatewayUnavailable
 from payouts.gateway.stripe_gateway import StripeGateway
 from tests.factories import CustomerFactory
