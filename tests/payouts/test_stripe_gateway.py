@@ -9,9 +9,9 @@ import stripe
 
 from core.errors import InvalidInput
 from customers.models import PaymentMethod
-from payouts.services import payment_methods as services
 from payouts.gateway import CardDeclined, GatewayUnavailable
 from payouts.gateway.stripe_gateway import StripeGateway
+from payouts.services import payment_methods as services
 from tests.factories import CustomerFactory
 
 
