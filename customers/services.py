@@ -27,6 +27,7 @@ from core.services import (  # noqa: F401 - the account services are re-exported
     password_reset_request,
     user_profile_update,
 )
+from core.text import clean_text
 
 from .models import Address, Customer
 
@@ -101,12 +102,17 @@ def address_create(
     *, customer: Customer, street: str, postal_code: str, city: str, lat, lng, label: str = ""
 ) -> Address:
     """Save an address the customer app geocoded, with its h3 cell for matching pros' zones."""
-    errors = {}
-    street, city, label = (street or "").strip(), (city or "").strip(), (label or "").strip()
-    postal_code = (postal_code or "").replace(" ", "").strip()
-    for field, value in (("street", street), ("city", city)):
-        if not value:
-            errors[field] = [_("This field is required.")]
+    errors, text = {}, {}
+    for field, value in (("street", street), ("city", city), ("label", label)):
+        try:
+            text[field] = clean_text(value, field=field, required=field != "label")
+        except InvalidInput as exc:
+            errors.update(exc.fields)
+    street, city, label = text.get("street", ""), text.get("city", ""), text.get("label", "")
+    try:
+        postal_code = clean_text(postal_code, field="postal_code").replace(" ", "")
+    except InvalidInput:
+        postal_code = ""
     if not _POSTAL_CODE.match(postal_code):
         errors["postal_code"] = [_("Enter a French postal code (5 digits).")]
     coordinates = {}
@@ -154,9 +160,9 @@ def address_delete(*, customer: Customer, address: Address) -> None:
 def customer_blacklist(*, customer: Customer, by, reason: str) -> Customer:
     """Support blacklists a customer: they can no longer book (customers.selectors.ensure_can_book).
     Idempotent: blacklisting an already blacklisted customer changes nothing."""
-    reason = (reason or "").strip()
-    if not reason:
+    if not clean_text(reason, field="reason"):
         raise InvalidInput(fields={"reason": [_("Give the reason for the blacklisting.")]})
+    reason = clean_text(reason, field="reason")
     with transaction.atomic():
         locked = Customer.objects.select_for_update().get(pk=customer.pk)
         if not locked.is_blacklisted:
@@ -170,6 +176,7 @@ def customer_blacklist(*, customer: Customer, by, reason: str) -> Customer:
 
 
 def customer_unblacklist(*, customer: Customer, by, reason: str = "") -> Customer:
+    reason = clean_text(reason, field="reason")
     with transaction.atomic():
         locked = Customer.objects.select_for_update().get(pk=customer.pk)
         if locked.is_blacklisted:
@@ -182,7 +189,7 @@ def customer_unblacklist(*, customer: Customer, by, reason: str = "") -> Custome
                 action="customer.unblacklisted",
                 subject=locked,
                 actor=by,
-                data={"reason": (reason or "").strip(), "previous_reason": previous},
+                data={"reason": reason, "previous_reason": previous},
             )
     _copy(locked, customer, ["is_blacklisted", "blacklisted_at", "blacklist_reason"])
     return customer
