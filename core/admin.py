@@ -6,14 +6,21 @@
   reason on one intermediate page (templates/admin/reason_step.html).
 """
 
+import json
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.forms import UserChangeForm
+from django.core.exceptions import PermissionDenied
+from django.core.serializers.json import DjangoJSONEncoder
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
+from . import services as accounts
+from .audit import audit
 from .errors import DomainError
 from .models import AuditEvent, User
 
@@ -181,8 +188,29 @@ def reason_action(
     return action
 
 
+class SupportUserChangeForm(UserChangeForm):
+    """Support's form: no password field at all (not even the read-only hash and its link)."""
+
+    password = None
+
+
+def _user_label(user) -> str:
+    return user.email
+
+
+def _clear_login_failures(user, by) -> None:
+    from .doors import login_failures_clear  # the login defence's interface module
+
+    login_failures_clear(user=user, by=by)
+
+
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
+    """Accounts. Support (non-superusers) sees every account and may change names and phone,
+    deactivate or reactivate, send a reset link and clear login lock-outs; only superusers set
+    e-mails, passwords and privileges, and only they change staff accounts. Every change made
+    here is also an AuditEvent (log_* below), besides Django's own admin log."""
+
     ordering = ["email"]
     list_display = [
         "email",
@@ -195,20 +223,126 @@ class UserAdmin(BaseUserAdmin):
     ]
     list_filter = ["is_staff", "is_active", "groups"]
     search_fields = ["email", "first_name", "last_name", "phone"]
-    readonly_fields = ["date_joined", "last_login", "failed_login_count", "locked_until"]
+    readonly_fields = ["date_joined", "last_login"]
     fieldsets = [
         (None, {"fields": ["email", "password"]}),
-        (_("Personal info"), {"fields": ["first_name", "last_name", "phone"]}),
+        (_("Personal info"), {"fields": ["first_name", "last_name", "phone", "language"]}),
         (
             _("Permissions"),
             {"fields": ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"]},
         ),
-        (
-            _("Security"),
-            {"fields": ["failed_login_count", "locked_until", "last_login", "date_joined"]},
-        ),
+        (_("Security"), {"fields": ["last_login", "date_joined"]}),
+    ]
+    support_fieldsets = [
+        (None, {"fields": ["email"]}),
+        (_("Personal info"), {"fields": ["first_name", "last_name", "phone", "language"]}),
+        (_("Status"), {"fields": ["is_active", "is_staff"]}),
+        (_("Security"), {"fields": ["last_login", "date_joined"]}),
     ]
     add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "password1", "password2"]})]
+    actions = ["deactivate", "reactivate", "send_password_reset", "clear_login_failures"]
+    deactivate = service_action(
+        description=_("Deactivate the selected accounts"),
+        apply=lambda user, by: accounts.user_deactivate(user=user, by=by),
+        done_message=ngettext_lazy(
+            "%(count)d account deactivated.", "%(count)d accounts deactivated.", "count"
+        ),
+        label=_user_label,
+    )
+    reactivate = service_action(
+        description=_("Reactivate the selected accounts"),
+        apply=lambda user, by: accounts.user_reactivate(user=user, by=by),
+        done_message=ngettext_lazy(
+            "%(count)d account reactivated.", "%(count)d accounts reactivated.", "count"
+        ),
+        label=_user_label,
+    )
+    send_password_reset = service_action(
+        description=_("E-mail a password-reset link to the selected accounts"),
+        apply=lambda user, by: accounts.user_password_reset_send(user=user, by=by),
+        done_message=ngettext_lazy(
+            "%(count)d reset link sent.", "%(count)d reset links sent.", "count"
+        ),
+        label=_user_label,
+    )
+    clear_login_failures = service_action(
+        description=_("Clear the login lock-outs of the selected accounts"),
+        apply=_clear_login_failures,
+        label=_user_label,
+    )
+
+    def get_fieldsets(self, request, obj=None):
+        if obj is not None and not request.user.is_superuser:
+            return self.support_fieldsets
+        return super().get_fieldsets(request, obj)
+
+    def get_form(self, request, obj=None, **kwargs):
+        if obj is not None and not request.user.is_superuser:
+            kwargs["form"] = SupportUserChangeForm
+        return super().get_form(request, obj, **kwargs)
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser:
+            # Deactivation goes through the action (audited, checked); e-mail is the login.
+            readonly += ["email", "is_active", "is_staff"]
+        return readonly
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and (obj.is_staff or obj.is_superuser) and not request.user.is_superuser:
+            return False  # staff accounts: superusers only (support may still view them)
+        return super().has_change_permission(request, obj)
+
+    def has_add_permission(self, request):
+        return request.user.is_superuser and super().has_add_permission(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser and super().has_delete_permission(request, obj)
+
+    def user_change_password(self, request, id, form_url=""):
+        if not request.user.is_superuser:
+            raise PermissionDenied
+        return super().user_change_password(request, id, form_url)
+
+    # Every change through these pages, the password form included, is audited.
+    def log_addition(self, request, obj, message):
+        audit(action="user.created_in_admin", subject=obj, actor=request.user)
+        return super().log_addition(request, obj, message)
+
+    def log_change(self, request, obj, message):
+        audit(
+            action="user.changed_in_admin",
+            subject=obj,
+            actor=request.user,
+            data={"change": _plain(message), "privileges": _privileges(obj)},
+        )
+        return super().log_change(request, obj, message)
+
+    def log_deletions(self, request, queryset):
+        for user in queryset:
+            audit(action="user.deleted_in_admin", subject=user, actor=request.user)
+        return super().log_deletions(request, queryset)
+
+
+def _plain(message):
+    """The admin's change message (a list of dicts, possibly lazy labels) as plain JSON."""
+    return json.loads(json.dumps(message, cls=DjangoJSONEncoder))
+
+
+def _privileges(user) -> dict:
+    """What a change may have granted, as it stands after the change."""
+    return {
+        "is_active": user.is_active,
+        "is_staff": user.is_staff,
+        "is_superuser": user.is_superuser,
+        "groups": sorted(user.groups.values_list("name", flat=True)),
+        "user_permissions": sorted(
+            f"{app}.{codename}"
+            for app, codename in user.user_permissions.values_list(
+                "content_type__app_label", "codename"
+            )
+        ),
+    }
 
 
 @admin.register(AuditEvent)

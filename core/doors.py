@@ -18,6 +18,7 @@ import logging
 from datetime import timedelta
 from types import SimpleNamespace
 
+from axes.utils import reset
 from django.conf import settings
 from django.http import JsonResponse
 from django.shortcuts import render
@@ -26,6 +27,7 @@ from redis.exceptions import RedisError
 from rest_framework.throttling import BaseThrottle, ScopedRateThrottle
 
 from .api import error_body, is_api_request
+from .audit import audit
 
 logger = logging.getLogger(__name__)
 
@@ -76,6 +78,13 @@ def too_many_requests(request, message: str):
     if is_api_request(request):
         return JsonResponse(error_body("throttled", message), status=429)
     return render(request, "core/too_many_requests.html", {"message": message}, status=429)
+
+
+def login_failures_clear(*, user, by) -> int:
+    """Support lifts the lock-outs on this account's e-mail (from every address). Audited."""
+    count = reset(username=user.get_username().lower())
+    audit(action="user.login_failures_cleared", subject=user, actor=by, data={"count": count})
+    return count
 
 
 # --- rate limits --------------------------------------------------------------------------------

@@ -230,6 +230,11 @@ def password_reset_request(*, email: str) -> bool:
     user = get_user_model().objects.filter(email__iexact=email, is_active=True).first()
     if user is None or not user.has_usable_password():
         return False
+    _password_reset_send(user, actor=None)
+    return True
+
+
+def _password_reset_send(user, *, actor) -> None:
     # Worded now, in the language of the request that asked for it.
     subject = gettext("Reset your password")
     message = gettext(
@@ -250,6 +255,62 @@ def password_reset_request(*, email: str) -> bool:
             logger.exception("password reset e-mail failed for user %s", user.pk)
 
     with transaction.atomic():
-        audit(action="user.password_reset_requested", subject=user)
+        audit(action="user.password_reset_requested", subject=user, actor=actor)
         transaction.on_commit(send)
-    return True
+
+
+# --- support's account work (the admin) --------------------------------------------------------
+# Support sees accounts, deactivates and reactivates them and sends a reset link to the
+# account's own address; it never sets a password nor touches privileges (core.admin). A staff
+# account is changed by superusers only, so support cannot lock the admins out either.
+
+
+class AccountProtected(DomainError):
+    status = 403
+    code = "account_protected"
+    default_message = _("Only a superuser can change a staff account.")
+
+
+class AccountInactive(DomainError):
+    code = "account_inactive"
+    default_message = _("This account is deactivated.")
+
+
+def _may_manage(user, by) -> None:
+    if (user.is_staff or user.is_superuser) and not getattr(by, "is_superuser", False):
+        raise AccountProtected()
+
+
+def _set_active(*, user, by, active: bool):
+    _may_manage(user, by)
+    User = get_user_model()
+    with transaction.atomic():
+        locked = User.objects.select_for_update().get(pk=user.pk)
+        if locked.is_active != active:
+            locked.is_active = active
+            locked.save(update_fields=["is_active"])  # deactivation revokes the API tokens
+            audit(
+                action="user.activated" if active else "user.deactivated",
+                subject=locked,
+                actor=by,
+            )
+    user.is_active = active
+    return user
+
+
+def user_deactivate(*, user, by):
+    """The account can no longer log in (web, admin, API: its tokens are revoked). Idempotent."""
+    return _set_active(user=user, by=by, active=False)
+
+
+def user_reactivate(*, user, by):
+    return _set_active(user=user, by=by, active=True)
+
+
+def user_password_reset_send(*, user, by) -> None:
+    """Support e-mails the account's owner a reset link (to the account's own address)."""
+    if not user.is_active:
+        raise AccountInactive()
+    if not user.has_usable_password():
+        raise InvalidInput(_("This account has no password to reset."))
+    _password_reset_send(user, actor=by)
