@@ -5,6 +5,7 @@ from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from core.views import healthz
+from payouts.webhooks import stripe_webhook
 from pros import views as pros_views
 
 api_v1 = [
@@ -30,6 +31,8 @@ urlpatterns = [
     path("pro/", include("bookings.urls")),
     path("pro/", include("checkin.urls")),
     path("pro/", include("notifications.urls")),
+    path("pro/", include("payouts.urls")),
+    path("webhooks/stripe", stripe_webhook, name="stripe_webhook"),
     path("", RedirectView.as_view(pattern_name="bookings:dashboard", permanent=False)),
 ]
 

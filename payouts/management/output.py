@@ -1,6 +1,5 @@
 """What the money commands print: a progress bar on the terminal and a summary table."""
 
-
 from core.money import format_eur
 
 

@@ -37,20 +37,22 @@ BATCH_LOCK = zlib.crc32(b"payouts.batch")
 _OWED = """
     SELECT e.pro_id, SUM(e.amount_cents) AS amount, COUNT(*) AS items
     FROM payouts_ledgerentry e
-    JOIN payouts_payoutaccount a ON a.pro_id = e.pro_id AND a.frequency = %(frequency)s
-    WHERE e.earned_on <= %(end)s AND e.created_at <= %(cutoff)s
+    JOIN pros_pro p ON p.id = e.pro_id
+    LEFT JOIN payouts_payoutaccount a ON a.pro_id = e.pro_id
+    WHERE COALESCE(a.frequency, p.payout_frequency) = %(frequency)s AND e.earned_on <= %(end)s AND e.created_at <= %(cutoff)s
       AND NOT EXISTS (SELECT 1 FROM payouts_payoutitem i WHERE i.entry_id = e.id)
     GROUP BY e.pro_id
     HAVING SUM(e.amount_cents) > 0
 """
 _JUDGED = f"""
-    SELECT o.pro_id, o.amount, o.items, a.gateway_account_id,
+    SELECT o.pro_id, o.amount, o.items, COALESCE(a.gateway_account_id, '') AS gateway_account_id,
         CASE WHEN p.iban = '' THEN 'no_iban'
-             WHEN a.gateway_account_id = '' OR a.synced_iban <> p.iban THEN 'no_account'
+             WHEN COALESCE(a.gateway_account_id, '') = '' OR a.synced_iban <> p.iban
+                THEN 'no_account'
              WHEN a.problem <> '' THEN 'account_problem'
              ELSE '' END AS held_reason
     FROM ({_OWED}) o
-    JOIN payouts_payoutaccount a ON a.pro_id = o.pro_id
+    LEFT JOIN payouts_payoutaccount a ON a.pro_id = o.pro_id
     JOIN pros_pro p ON p.id = o.pro_id
 """
 _CREATE = f"""
@@ -164,12 +166,16 @@ def payout_batch_build(*, period: periods.Period, now=None) -> tuple[list[int], 
 
 
 def payout_batch_preview(*, period: periods.Period, now=None) -> BatchResult:
-    """What a batch would create now (dry run): nothing is written."""
+    """What a batch would create now (dry run), from the ledger as recorded (the morning
+    charge run records earnings): nothing is written. A pro with an IBAN but no account yet
+    would have one created by the real run."""
     result = BatchResult(period=period, dry_run=True)
     with connection.cursor() as cursor:
         cursor.execute(
             f"""
-            SELECT CASE WHEN held_reason = '' THEN 'would_send' ELSE 'held:' || held_reason END,
+            SELECT CASE WHEN held_reason = '' THEN 'would_send'
+                        WHEN held_reason = 'no_account' THEN 'would_send:account_to_set_up'
+                        ELSE 'held:' || held_reason END,
                    COUNT(*), SUM(items), SUM(amount)
             FROM ({_JUDGED}) j
             WHERE NOT EXISTS (

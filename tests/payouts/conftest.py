@@ -74,10 +74,12 @@ def pro(db):
     return make_pro()
 
 
-def make_pro(**fields):
-    fields.setdefault("iban", "FR1420041010050500013M02606")
-    fields.setdefault("account_holder", "Test Pro")
-    return ProFactory(bare_active=True, **fields)
+def make_pro(*, iban="FR1420041010050500013M02606", account_holder="Test Pro", **fields):
+    """An active, ID-verified pro row (no zone or services: cheap) with bank details."""
+    pro = ProFactory(bare_active=True, **fields)
+    pro.iban, pro.account_holder = iban, account_holder
+    pro.save(update_fields=["iban", "account_holder"])
+    return pro
 
 
 def close_session(
@@ -147,4 +149,3 @@ def event(event_id, type_, obj, *, account=None) -> dict:
     if account:
         payload["account"] = account
     return payload
-

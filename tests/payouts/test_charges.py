@@ -106,7 +106,9 @@ def test_a_declined_card_is_retried_on_days_1_and_3_then_fails(pro, cleaning, ga
     charge.refresh_from_db()
     assert (charge.attempts, charge.due_on) == (2, BILLABLE_ON + timedelta(days=3))
     # Day 2: nothing to do.
-    assert not services.charges_run_due(on=BILLABLE_ON + timedelta(days=2), gateway=gateway).attempted
+    assert not services.charges_run_due(
+        on=BILLABLE_ON + timedelta(days=2), gateway=gateway
+    ).attempted
 
     services.charges_run_due(on=BILLABLE_ON + timedelta(days=3), gateway=gateway)
     charge.refresh_from_db()
@@ -133,9 +135,7 @@ def test_authentication_required_gives_the_app_a_client_secret(pro, cleaning, ga
     assert "confirm" in note.title.lower() or "confirm" in note.body.lower()
 
 
-def test_a_customer_without_card_is_declined_then_charged_after_saving_one(
-    pro, cleaning, gateway
-):
+def test_a_customer_without_card_is_declined_then_charged_after_saving_one(pro, cleaning, gateway):
     customer = make_customer(card=None)
     close_session(pro=pro, customer=customer, service=cleaning, start=SESSION_DAY)
     services.charges_run_due(on=BILLABLE_ON, gateway=gateway)
