@@ -284,11 +284,6 @@ class ProFactory(factory.django.DjangoModelFactory):
         return pro
 
 
-def BookingsProFactory(**fields):  # noqa: N802 - the old factory's name
-    """Old name of ProFactory(bare_active=True), kept until the tests still using it switch."""
-    return ProFactory(bare_active=True, **fields)
-
-
 class DocumentFactory(factory.django.DjangoModelFactory):
     """A pending document with a tiny real PDF in private storage (use document_upload for checks)."""
 
