@@ -79,3 +79,10 @@ class PageNumberPagination(pagination.PageNumberPagination):
                 {self.page_query_param: [gettext("Enter a page number: a whole number from 1.")]}
             )
         return int(raw)
+
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            if parameter["name"] == self.page_query_param:
+                parameter["schema"] = {**parameter["schema"], "minimum": 1}
+        return parameters
