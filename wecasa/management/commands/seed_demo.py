@@ -28,6 +28,7 @@ from core import clock
 from customers import services as customer_services
 from customers.models import Address, Customer
 from payouts import services as payout_services
+from payouts.demo import seed_money_history
 from pros import services as pro_services
 from pros.models import Document, Pro
 from wecasa.roles import ensure_support_group
@@ -100,6 +101,9 @@ class Command(BaseCommand):
         pros = [self._pro(index, support) for index in range(PRO_COUNT)]
         customers = [self._customer(index) for index in range(len(CUSTOMERS))]
         self._history(customers[0], pros[:3], support)
+        seed_money_history(
+            pros=pros[:4], customers=customers[1:], past_booking=self._past_booking, support=support
+        )
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo ready: {len(pros)} active pros (pro1..pro{len(pros)}@example.com), "
