@@ -267,7 +267,8 @@ class _CustomerRequestAction(APIView):
 
 class BookingRequestCancelView(_CustomerRequestAction):
     def act(self, booking_request, customer, request):
-        reason = str(request.data.get("reason", ""))[:200] if hasattr(request.data, "get") else ""
+        # Free text is checked by the service (core.text.clean_text): no str() of anything.
+        reason = request.data.get("reason", "") if hasattr(request.data, "get") else ""
         services.booking_request_cancel(
             request=booking_request, by=request.user, reason=reason or "customer"
         )

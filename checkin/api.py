@@ -21,7 +21,7 @@ from rest_framework.views import APIView
 from bookings.api import AwareDateTimeField, ProBookingListView, ProBookingSerializer
 from bookings.models import Booking
 from core import clock
-from core.api import validated
+from core.api import StrictCharField, validated
 from core.errors import InvalidInput
 from customers.selectors import customer_for
 from pros.api_access import IsPro
@@ -195,7 +195,7 @@ class DeclarationInSerializer(serializers.Serializer):
     minutes = serializers.IntegerField(required=False, help_text="late: 5-120")
     start = AwareDateTimeField(required=False, help_text="changed: new start (with offset)")
     end = AwareDateTimeField(required=False, help_text="changed: new end (with offset)")
-    reason = serializers.CharField(
+    reason = StrictCharField(
         required=False, allow_blank=True, max_length=1000, help_text="pro_cancels"
     )
     actual_minutes = serializers.IntegerField(required=False, help_text="done (optional)")
@@ -297,7 +297,7 @@ class CustomerCancellationQuoteApi(APIView):
 
 
 class CancelInSerializer(serializers.Serializer):
-    reason = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    reason = StrictCharField(required=False, allow_blank=True, max_length=200)
 
 
 class CancelledOutSerializer(serializers.Serializer):

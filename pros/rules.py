@@ -10,6 +10,7 @@ from datetime import time
 from django.utils.translation import gettext as _
 
 from core.errors import InvalidInput
+from core.text import clean_text
 
 from .errors import InvalidFile, InvalidHours
 from .models import WorkingHours
@@ -77,7 +78,7 @@ def check_document(uploaded_file) -> tuple[str, str]:
 
 
 def clean_bio(bio: str) -> str:
-    bio = (bio or "").strip()
+    bio = clean_text(bio, field="bio")
     if len(bio) > BIO_MAX_CHARS:
         raise InvalidInput(
             _("The bio is limited to 600 characters."), fields={"bio": [_("Too long.")]}

@@ -8,6 +8,7 @@ from django.db.utils import OperationalError
 from psycopg.errors import DeadlockDetected
 
 from core import clock
+from core.text import clean_text
 from pros.services import pro_record_completed_session
 
 from .. import events, notifications
@@ -53,6 +54,7 @@ def confirm(request: BookingRequest, booking: Booking, *, now, actor=None, keep=
 def booking_cancel(*, booking: Booking, by, reason: str = "") -> Booking:
     """Support cancels a confirmed booking (fees come with the session-lifecycle work). The
     pro's agenda slot is freed (cancelled bookings leave the exclusion constraint)."""
+    reason = clean_text(reason, field="reason")[:200]
     with transaction.atomic():
         request, booking = lock_booking(booking)
         if booking.status == Booking.Status.CANCELLED:

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from core import clock
 from core.errors import InvalidInput, NotFound
+from core.text import clean_text
 from customers.selectors import ensure_can_book, has_payment_method
 from pros.models import Pro
 
@@ -89,7 +90,8 @@ def booking_request_create(
     if service is None or not service.is_active:
         raise InvalidInput(fields={"service": [_("Unknown service.")]})
     _check_address(address, customer)
-    if len(notes or "") > 1000:
+    notes = clean_text(notes, field="notes")
+    if len(notes) > 1000:
         raise InvalidInput(fields={"notes": [_("At most 1000 characters.")]})
     if pro is not None:
         _check_direct_booking(pro=pro, customer=customer, link=link)
@@ -127,6 +129,7 @@ def booking_request_create(
 def booking_request_cancel(*, request: BookingRequest, by, reason: str = "") -> BookingRequest:
     """Cancel a request before it is confirmed (customer or support). Pros holding a
     proposal are told; open counter-offers lapse."""
+    reason = clean_text(reason, field="reason")[:200]
     with transaction.atomic():
         request = lock_request(request.pk)
         if request.status == Status.CANCELLED:
@@ -150,6 +153,7 @@ def pro_session_propose(
 ) -> BookingRequest:
     """A pro sets up a new session for a customer they served; it waits in
     `awaiting_customer` until the customer confirms or declines it (or its deadline passes)."""
+    notes = clean_text(notes, field="notes")[:1000]
     check_aware(start)
     if not Pro.objects.may_work().filter(pk=pro.pk).exists():  # fresh: `pro` may be stale
         raise ProUnavailable()

@@ -20,6 +20,7 @@ from bookings import services as booking_services
 from bookings.models import Booking
 from core import clock
 from core.errors import InvalidInput, NotFound
+from core.text import clean_text
 from pros import services as pro_services
 
 from .. import notifications, rules, selectors
@@ -133,6 +134,7 @@ def _block_if_too_many_late(record: SessionRecord, *, now, by) -> None:
 def booking_customer_cancel(*, booking: Booking, customer, reason: str = "") -> tuple:
     """The customer cancels a confirmed booking; returns (record, fee charged in cents).
     Cancelling again answers the same fee; a closed session is `booking_not_cancellable`."""
+    reason = clean_text(reason, field="reason")
     if booking.customer_id != customer.pk:
         raise NotFound()
     with transaction.atomic():
@@ -158,7 +160,7 @@ def booking_customer_cancel(*, booking: Booking, customer, reason: str = "") -> 
 def booking_support_cancel(*, booking: Booking, by, reason: str, with_fee: bool) -> SessionRecord:
     """Support cancels from the admin, on the customer's side: with the schedule's fee at this
     moment, or without any fee."""
-    reason = (reason or "").strip()
+    reason = clean_text(reason, field="reason")
     if not reason:
         raise InvalidInput(fields={"reason": [str(_("Give a reason."))]})
     with transaction.atomic():

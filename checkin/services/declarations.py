@@ -18,6 +18,7 @@ from bookings import services as booking_services
 from bookings.models import Booking
 from core import clock
 from core.errors import InvalidInput, NotFound
+from core.text import clean_text
 
 from .. import notifications, rules
 from ..errors import DeclarationDeadlinePassed, DeclarationNotAllowed
@@ -65,12 +66,16 @@ def clean_values(kind: str, values: dict) -> dict:
             errors["end"] = [_("The end must be after the start.")]
         cleaned.update(start=start, end=end)
     elif kind == Declaration.PRO_CANCELS:
-        reason = (values.get("reason") or "").strip()
-        if not reason:
-            errors["reason"] = [_("Say why you cancel.")]
-        elif len(reason) > 200:
-            errors["reason"] = [_("At most 200 characters.")]
-        cleaned["reason"] = reason
+        try:
+            reason = clean_text(values.get("reason"), field="reason")
+        except InvalidInput as error:  # not text, or a NUL character
+            errors.update(error.fields)
+        else:
+            if not reason:
+                errors["reason"] = [_("Say why you cancel.")]
+            elif len(reason) > 200:
+                errors["reason"] = [_("At most 200 characters.")]
+            cleaned["reason"] = reason
     elif kind == Declaration.DONE:
         actual = values.get("actual_minutes")
         if actual is not None and (

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from core.audit import audit
 from core.clock import today
 from core.errors import InvalidInput
+from core.text import clean_text
 
 from ..models import Pro, TimeOff, WorkingHours
 from ..rules import validate_hour_ranges
@@ -39,6 +40,7 @@ def pro_set_working_hours(*, pro: Pro, ranges, actor=None) -> Pro:
 def time_off_add(
     *, pro: Pro, start_date: date, end_date: date, reason: str = "", actor=None
 ) -> TimeOff:
+    reason = clean_text(reason, field="reason")
     if end_date < start_date:
         raise InvalidInput(
             _("The last day off must not be before the first."),
@@ -50,7 +52,7 @@ def time_off_add(
         )
     pro = lock_pro(pro)
     entry = TimeOff.objects.create(
-        pro=pro, start_date=start_date, end_date=end_date, reason=(reason or "").strip()[:120]
+        pro=pro, start_date=start_date, end_date=end_date, reason=reason[:120]
     )
     audit(
         action="pro.time_off_added",

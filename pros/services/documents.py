@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from core.audit import audit
 from core.errors import InvalidInput
+from core.text import clean_text
 
 from ..models import Document, Pro
 from ..rules import check_document
@@ -90,7 +91,7 @@ def document_verify(*, document: Document, by) -> Document:
 
 @transaction.atomic
 def document_reject(*, document: Document, by, reason: str) -> Document:
-    reason = (reason or "").strip()
+    reason = clean_text(reason, field="reason")
     if not reason:
         raise InvalidInput(
             _("Say why the document is rejected."), fields={"reason": [_("Required.")]}

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from core.audit import audit
 from core.errors import Conflict, RuleRefused
+from core.text import clean_text
 
 from ..models import Pro, ReferralInvite
 from ..selectors import referral_signup_url
@@ -17,13 +18,14 @@ from .status import lock_pro
 @transaction.atomic
 def referral_invite_create(*, pro: Pro, email: str, name: str = "", actor=None) -> ReferralInvite:
     """Record an invitation and e-mail the invitee (not a user) once committed."""
-    email = (email or "").strip().lower()
+    email = clean_text(email, field="email").lower()
+    name = clean_text(name, field="name")
     pro = lock_pro(pro)
     if ReferralInvite.objects.filter(pro=pro, email=email).exists():
         raise Conflict(_("You have already invited this person."), code="already_invited")
     if get_user_model().objects.filter(email__iexact=email, pro__isnull=False).exists():
         raise RuleRefused(_("This person is already a pro on the platform."), code="already_pro")
-    invite = ReferralInvite.objects.create(pro=pro, email=email, name=(name or "").strip()[:120])
+    invite = ReferralInvite.objects.create(pro=pro, email=email, name=name[:120])
     audit(action="referral.invited", subject=pro, actor=actor, data={"invite": invite.pk})
     inviter = pro.user.get_full_name()
     code = pro.referral_code

@@ -15,6 +15,7 @@ from django.utils.text import slugify
 from core.audit import audit
 from core.errors import InvalidInput
 from core.phones import InvalidPhone, phone_to_e164
+from core.text import clean_text
 
 from ..errors import AlreadyPro, EmailTaken, InvalidReferralCode, TermsNotAccepted
 from ..models import Pro
@@ -132,6 +133,16 @@ def pro_signup(
     Refusals, in order: terms, referral code, phone and password (together), e-mail taken."""
     if not terms_accepted:
         raise TermsNotAccepted(fields={"terms": [str(TermsNotAccepted.default_message)]})
+    email, first_name, last_name, phone, referral_code = (
+        clean_text(value, field=field)
+        for field, value in (
+            ("email", email),
+            ("first_name", first_name),
+            ("last_name", last_name),
+            ("phone", phone),
+            ("referral_code", referral_code),
+        )
+    )
     referrer = _referrer(referral_code)
     if user is None:
         user = _create_account(

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from core.audit import audit
 from core.errors import InvalidInput
+from core.text import clean_text
 
 from ..errors import CannotActivate
 from ..models import Pro, ZoneCell
@@ -68,7 +69,7 @@ def pro_activate(*, pro: Pro, by) -> Pro:
 
 @transaction.atomic
 def pro_suspend(*, pro: Pro, by, reason: str) -> Pro:
-    reason = (reason or "").strip()
+    reason = clean_text(reason, field="reason")
     if not reason:
         raise InvalidInput(
             _("A reason is required to suspend a pro."), fields={"reason": [_("Required.")]}
