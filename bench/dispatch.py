@@ -192,7 +192,7 @@ def wipe():
             "bookings_favorite, bookings_bookingrequest, pros_zonecell, pros_workinghours, pros_timeoff, "
             "pros_pro_services, pros_document, pros_referralinvite, pros_pro, customers_paymentmethod, "
             "customers_address, customers_customer, notifications_notification, core_auditevent, "
-            "authtoken_token, core_user RESTART IDENTITY CASCADE"
+            "knox_authtoken, axes_accessattempt, core_user RESTART IDENTITY CASCADE"
         )
 
 
