@@ -20,6 +20,7 @@ class Bar:
     title: str  # e.g. "3/3-9/3: 245,00 €"
     label_x: int
     is_current: bool
+    show_label: bool  # every other week, counting back from the current one
 
 
 def weekly_chart(totals, *, language: str = "fr") -> dict:
@@ -44,6 +45,7 @@ def weekly_chart(totals, *, language: str = "fr") -> dict:
                 title=f"{period.start:%d/%m}–{period.end:%d/%m}: {format_eur(cents, language)}",
                 label_x=x + bar_width // 2,
                 is_current=index == len(totals) - 1,
+                show_label=(len(totals) - 1 - index) % 2 == 0,
             )
         )
     return {
