@@ -49,6 +49,7 @@ format: install
 bench: install services
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python bench/dispatch.py
+	$(BIN)/python bench/payouts.py
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache

@@ -101,8 +101,9 @@ def _write(results: list, *, now) -> None:
             ]
         )
         failed = [row[0] for row in results if row[1] == Payout.Status.FAILED]
-        for payout in Payout.objects.filter(pk__in=failed).select_related("pro__user"):
-            notifications.tell_pro_payout_failed(payout)
+        if failed:
+            for payout in Payout.objects.filter(pk__in=failed).select_related("pro__user"):
+                notifications.tell_pro_payout_failed(payout)
 
 
 def payouts_send(*, gateway=None, progress=None, chunk: int | None = None) -> SendSummary:
