@@ -5,23 +5,35 @@ from django.utils.translation import gettext_lazy as _
 
 from core import clock
 
+from .rules import HORIZON_MESSAGES, horizon_problem
+
 LOCAL_INPUT = "%Y-%m-%dT%H:%M"
 
 
 class ParisDateTimeField(forms.DateTimeField):
-    """A `datetime-local` input read as Paris wall-clock time (aware result)."""
+    """A `datetime-local` input read as Paris wall-clock time (aware result), within the booking
+    horizon (bookings.rules.horizon_problem: the API's rule, so `9999-12-31T23:59` is a form
+    error, never an overflow further down)."""
 
     widget = forms.DateTimeInput(attrs={"type": "datetime-local", "step": 900}, format=LOCAL_INPUT)
-    default_error_messages = {"invalid": _("Enter a date and a time.")}
+    default_error_messages = {"invalid": _("Enter a date and a time."), **HORIZON_MESSAGES}
 
     def __init__(self, **kwargs):
         kwargs.setdefault("input_formats", [LOCAL_INPUT, "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"])
         super().__init__(**kwargs)
 
     def to_python(self, value):
-        result = super().to_python(value)
+        try:
+            result = super().to_python(value)
+        except OverflowError as exc:  # year 9999 made aware can leave datetime's range
+            raise forms.ValidationError(self.error_messages["too_far"], code="too_far") from exc
+        if result is None:
+            return None
+        problem = horizon_problem(result, clock.now())
+        if problem:
+            raise forms.ValidationError(self.error_messages[problem], code=problem)
         # The form layer made it aware in the current time zone; state Paris explicitly.
-        return clock.to_paris(result) if result is not None else None
+        return clock.to_paris(result)
 
     def prepare_value(self, value):
         if hasattr(value, "tzinfo") and value.tzinfo is not None:

@@ -2,11 +2,12 @@
 views (so the web UI never keeps a second copy of a rule). No queries, no writes.
 """
 
-from datetime import datetime
+from datetime import UTC, datetime
 
 from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core import clock
 from core.errors import InvalidInput
@@ -35,6 +36,33 @@ def check_lead(start: datetime, now: datetime) -> None:
     """Refuse (too_late_to_book) a session that starts too soon to be booked."""
     if not is_bookable_lead(start, now):
         raise TooLateToBook()
+
+
+# --- the booking horizon: how far ahead a time may be -----------------------------------------
+# One rule for the API field, the web forms and the services. Besides being the product rule,
+# the bound keeps date arithmetic (end = start + duration, + buffers) far from year 9999.
+EARLIEST_MOMENT = datetime(2000, 1, 1, tzinfo=UTC)
+HORIZON_MESSAGES = {
+    "too_early": gettext_lazy("Too far in the past."),
+    "too_far": gettext_lazy("Too far in the future."),
+}
+
+
+def horizon_problem(moment: datetime, now: datetime) -> str | None:
+    """None when `moment` lies between 2000 and BOOKING_MAX_AHEAD (a year) from `now`; else
+    the key of HORIZON_MESSAGES that says why not ("too_early" or "too_far")."""
+    if moment < EARLIEST_MOMENT:
+        return "too_early"
+    if moment > now + settings.BOOKING_MAX_AHEAD:
+        return "too_far"
+    return None
+
+
+def check_horizon(moment: datetime, now: datetime, field: str = "start") -> None:
+    """Refuse (400 invalid, on `field`) a time outside the booking horizon."""
+    problem = horizon_problem(moment, now)
+    if problem:
+        raise InvalidInput(fields={field: [str(HORIZON_MESSAGES[problem])]})
 
 
 def booking_deadline(start: datetime) -> datetime:

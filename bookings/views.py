@@ -213,7 +213,8 @@ def proposal_counter(request, pk):
     proposal = _get_proposal_for_pro(request, pk)
     form = CounterForm(request.POST, auto_id=f"p{proposal.pk}_%s")
     if not form.is_valid():
-        error = _("Choose a date and a time.")
+        # The field's own message when it has one (e.g. "Too far in the future.").
+        error = next(iter(form.errors.get("start", [])), _("Choose a date and a time."))
         if request.htmx:
             return _render_card(request, proposal, error=error, counter_form=form)
         messages.error(request, error)

@@ -324,6 +324,8 @@ if PAYMENT_GATEWAY == "stripe" and not STRIPE_SECRET_KEY:
 
 # Customers may book up to this long before the start.
 BOOKING_MIN_LEAD = timedelta(hours=env.int("BOOKING_MIN_LEAD_HOURS", default=2))
+# ...and at most this long before it (API, web forms and services: bookings.rules.horizon_problem).
+BOOKING_MAX_AHEAD = timedelta(days=env.int("BOOKING_MAX_AHEAD_DAYS", default=366))
 # Gap kept free between two sessions of one pro, for travel.
 DISPATCH_TRAVEL_BUFFER = timedelta(minutes=env.int("DISPATCH_TRAVEL_BUFFER_MINUTES", default=30))
 # Wave policy: (minimum lead time, pros open at once, answer time), first match wins.

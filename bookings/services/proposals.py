@@ -14,7 +14,7 @@ from ..dispatch.wakeups import free_place
 from ..errors import AgendaConflict, ProposalUnavailable, ProUnavailable
 from ..locking import lock_proposal_for
 from ..models import Booking, BookingRequest, CounterOffer, Proposal
-from ..rules import check_aware, check_lead, proposal_is_answerable
+from ..rules import check_aware, check_horizon, check_lead, proposal_is_answerable
 from ..selectors.agenda import pro_busy_overlaps
 from .bookings import book, confirm
 
@@ -85,6 +85,7 @@ def proposal_counter(*, proposal: Proposal, pro, start: datetime) -> CounterOffe
             raise InvalidInput(
                 fields={"start": [_("Propose a different time, or accept the request.")]}
             )
+        check_horizon(start, now)
         check_lead(start, now)
         end = start + (request.end - request.start)
         if pro_busy_overlaps(pro=pro, start=start, end=end):

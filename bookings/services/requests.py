@@ -28,7 +28,7 @@ from ..errors import (
 )
 from ..locking import lock_request
 from ..models import Booking, BookingRequest
-from ..rules import booking_deadline, check_aware, check_lead
+from ..rules import booking_deadline, check_aware, check_horizon, check_lead
 from ..selectors.agenda import pro_busy_overlaps, pro_is_free
 from ..selectors.customer import pro_served_customer
 from .bookings import book
@@ -97,6 +97,7 @@ def booking_request_create(
         _check_direct_booking(pro=pro, customer=customer, link=link)
     customer_ensure_card(customer=customer)
     now = clock.now()
+    check_horizon(start, now)
     check_lead(start, now)
     end = start + timedelta(minutes=service.duration_minutes)
     if pro is not None:
@@ -164,6 +165,7 @@ def pro_session_propose(
         raise InvalidInput(fields={"service": [_("Choose one of your services.")]})
     _check_address(address, customer)
     now = clock.now()
+    check_horizon(start, now)
     check_lead(start, now)
     end = start + timedelta(minutes=service.duration_minutes)
     if pro_busy_overlaps(pro=pro, start=start, end=end):
