@@ -1,62 +1,66 @@
 from django.urls import path
 
-from . import api
+from .api import customer, customer_pros, pro
 
 app_name = "bookings_api"
 urlpatterns = [
     # Customer side
-    path("booking-requests", api.BookingRequestListCreateView.as_view(), name="booking-requests"),
     path(
-        "booking-requests/<int:pk>", api.BookingRequestDetailView.as_view(), name="booking-request"
+        "booking-requests", customer.BookingRequestListCreateApi.as_view(), name="booking_requests"
+    ),
+    path(
+        "booking-requests/<int:pk>",
+        customer.BookingRequestDetailApi.as_view(),
+        name="booking_request",
     ),
     path(
         "booking-requests/<int:pk>/cancel",
-        api.BookingRequestCancelView.as_view(),
-        name="booking-request-cancel",
+        customer.BookingRequestCancelApi.as_view(),
+        name="booking_request_cancel",
     ),
     path(
         "booking-requests/<int:pk>/confirm",
-        api.BookingRequestConfirmView.as_view(),
-        name="booking-request-confirm",
+        customer.BookingRequestConfirmApi.as_view(),
+        name="booking_request_confirm",
     ),
     path(
         "booking-requests/<int:pk>/decline",
-        api.BookingRequestDeclineView.as_view(),
-        name="booking-request-decline",
+        customer.BookingRequestDeclineApi.as_view(),
+        name="booking_request_decline",
     ),
     path(
         "counter-offers/<int:pk>/accept",
-        api.CounterOfferAcceptView.as_view(),
-        name="counter-offer-accept",
+        customer.CounterOfferAcceptApi.as_view(),
+        name="counter_offer_accept",
     ),
     path(
         "counter-offers/<int:pk>/decline",
-        api.CounterOfferDeclineView.as_view(),
-        name="counter-offer-decline",
+        customer.CounterOfferDeclineApi.as_view(),
+        name="counter_offer_decline",
     ),
-    path("bookings", api.CustomerBookingListView.as_view(), name="bookings"),
-    path("bookings/<int:pk>", api.CustomerBookingDetailView.as_view(), name="booking"),
-    path("past-pros", api.PastProListView.as_view(), name="past-pros"),
-    path("favorites", api.FavoriteListCreateView.as_view(), name="favorites"),
-    path("favorites/<int:pro_id>", api.FavoriteDeleteView.as_view(), name="favorite"),
-    path("pros/<int:pk>/slots", api.ProSlotsView.as_view(), name="pro-slots"),
-    path("pros/by-link/<slug:slug>", api.ProByLinkView.as_view(), name="pro-by-link"),
-    # Pro side (the pro mobile app)
-    path("pro/proposals", api.ProProposalListView.as_view(), name="pro-proposals"),
+    path("bookings", customer.CustomerBookingListApi.as_view(), name="bookings"),
+    path("bookings/<int:pk>", customer.CustomerBookingDetailApi.as_view(), name="booking"),
+    path("past-pros", customer_pros.PastProListApi.as_view(), name="past_pros"),
+    path("favorites", customer_pros.FavoriteListCreateApi.as_view(), name="favorites"),
+    path("favorites/<int:pro_id>", customer_pros.FavoriteDeleteApi.as_view(), name="favorite"),
+    path("pros/<int:pk>/slots", customer_pros.ProSlotsApi.as_view(), name="pro_slots"),
+    path("pros/by-link/<slug:slug>", customer_pros.ProByLinkApi.as_view(), name="pro_by_link"),
+    # Pro side (the pro mobile app); checkin.api_urls answers `pro/bookings` first (extended).
+    path("pro/proposals", pro.ProProposalListApi.as_view(), name="pro_proposals"),
     path(
         "pro/proposals/<int:pk>/accept",
-        api.ProProposalAcceptView.as_view(),
-        name="pro-proposal-accept",
+        pro.ProProposalAcceptApi.as_view(),
+        name="pro_proposal_accept",
     ),
     path(
         "pro/proposals/<int:pk>/refuse",
-        api.ProProposalRefuseView.as_view(),
-        name="pro-proposal-refuse",
+        pro.ProProposalRefuseApi.as_view(),
+        name="pro_proposal_refuse",
     ),
     path(
         "pro/proposals/<int:pk>/counter",
-        api.ProProposalCounterView.as_view(),
-        name="pro-proposal-counter",
+        pro.ProProposalCounterApi.as_view(),
+        name="pro_proposal_counter",
     ),
-    path("pro/bookings", api.ProBookingListView.as_view(), name="pro-bookings"),
+    path("pro/bookings", pro.ProBookingListApi.as_view(), name="pro_bookings"),
 ]

@@ -31,6 +31,8 @@ class BookingRequest(models.Model):
         PRO = "pro", _("Pro (new session for a customer)")
 
     OPEN_STATUSES = (Status.DISPATCHING, Status.AWAITING_CUSTOMER)
+    # The customer's notes to the pro: one limit for the model, the API, the forms, the services.
+    NOTES_MAX_LENGTH = 1000
 
     customer = models.ForeignKey(
         "customers.Customer", on_delete=models.PROTECT, related_name="booking_requests"
@@ -39,7 +41,7 @@ class BookingRequest(models.Model):
     address = models.ForeignKey("customers.Address", on_delete=models.PROTECT, related_name="+")
     start = models.DateTimeField()
     end = models.DateTimeField()
-    notes = models.TextField(_("notes"), blank=True, max_length=1000)
+    notes = models.TextField(_("notes"), blank=True, max_length=NOTES_MAX_LENGTH)
     # Price snapshot taken at creation (the catalogue may change afterwards).
     price_cents = models.PositiveIntegerField()
     pro_net_cents = models.PositiveIntegerField()
@@ -56,6 +58,10 @@ class BookingRequest(models.Model):
         related_name="exclusive_requests",
     )
     fallback_to_others = models.BooleanField(default=False)
+    # Sent again after this pro cancelled the booking of an earlier request: never offered to them.
+    excluded_pro = models.ForeignKey(
+        "pros.Pro", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     # When the engine must look at this request again (next wave, an expiry, the deadline).
     next_dispatch_at = models.DateTimeField(null=True, blank=True)

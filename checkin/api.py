@@ -18,7 +18,9 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from bookings.api import AwareDateTimeField, ProBookingListView, ProBookingSerializer
+from bookings.api.fields import AwareDateTimeField
+from bookings.api.pro import ProBookingListApi as BookingsProBookingListApi
+from bookings.api.pro import ProBookingOutSerializer
 from bookings.models import Booking
 from core import clock
 from core.api import StrictCharField, validated
@@ -51,7 +53,7 @@ class BillableOutSerializer(serializers.Serializer):
         return item.waived_at is not None
 
 
-class ProSessionListOutSerializer(ProBookingSerializer):
+class ProSessionListOutSerializer(ProBookingOutSerializer):
     """A pro's booking with its session state; every time comes from checkin.rules."""
 
     session_state = serializers.SerializerMethodField()
@@ -62,9 +64,9 @@ class ProSessionListOutSerializer(ProBookingSerializer):
     days_left_to_declare = serializers.SerializerMethodField()
     allowed_declarations = serializers.SerializerMethodField()
 
-    class Meta(ProBookingSerializer.Meta):
+    class Meta(ProBookingOutSerializer.Meta):
         fields = [
-            *ProBookingSerializer.Meta.fields,
+            *ProBookingOutSerializer.Meta.fields,
             "session_state",
             "check_in_required",
             "check_in_opens_at",
@@ -221,8 +223,8 @@ class ProDeclarationApi(APIView):
 _TRUE, _FALSE = {"true", "1", "yes"}, {"false", "0", "no", ""}
 
 
-class ProBookingListApi(ProBookingListView):
-    """The bookings list of bookings/api.py; `?to_declare=true` keeps the sessions still
+class ProBookingListApi(BookingsProBookingListApi):
+    """The bookings list of bookings/api/pro.py; `?to_declare=true` keeps the sessions still
     awaiting a closing declaration, oldest first, with their state and days left."""
 
     permission_classes = [IsPro]

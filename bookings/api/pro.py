@@ -1,0 +1,201 @@
+"""Pro side of the bookings API (the pro mobile app): open proposals and their answers
+(accept, refuse, propose another time), and the pro's bookings.
+
+Every view needs a pro profile (pros.api_access.IsPro: 403 `not_a_pro`); someone else's
+proposal answers 404. checkin.api extends the bookings list (`?to_declare=true`).
+"""
+
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema
+from rest_framework import generics, serializers, status
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from core import clock
+from core.api import validated
+from pros.api_access import IsPro
+
+from .. import selectors, services
+from ..models import Booking, CounterOffer, Proposal
+from .fields import AwareDateTimeField
+from .serializers import CounterOfferOutSerializer
+
+PRO_TAG = "pro"
+
+# --- serializers ------------------------------------------------------------------------------
+
+
+class ProProposalOutSerializer(serializers.ModelSerializer):
+    request = serializers.IntegerField(source="request_id")
+    service = serializers.IntegerField(source="request.service_id")
+    service_name = serializers.CharField(source="request.service.name")
+    duration_minutes = serializers.IntegerField(source="request.service.duration_minutes")
+    start = serializers.DateTimeField(source="request.start")
+    end = serializers.DateTimeField(source="request.end")
+    neighbourhood = serializers.SerializerMethodField()
+    pro_net_cents = serializers.IntegerField(source="request.pro_net_cents")
+    notes = serializers.CharField(source="request.notes")
+    seconds_left = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Proposal
+        fields = [
+            "id",
+            "request",
+            "status",
+            "is_bonus",
+            "service",
+            "service_name",
+            "duration_minutes",
+            "start",
+            "end",
+            "neighbourhood",
+            "pro_net_cents",
+            "notes",
+            "sent_at",
+            "expires_at",
+            "seconds_left",
+        ]
+
+    def get_neighbourhood(self, proposal) -> str:
+        address = proposal.request.address
+        return f"{address.postal_code} {address.city}"
+
+    def get_seconds_left(self, proposal) -> int:
+        return max(0, int((proposal.expires_at - clock.now()).total_seconds()))
+
+
+class ProposalAcceptedOutSerializer(serializers.Serializer):
+    booking = serializers.IntegerField()
+    status = serializers.CharField()
+
+
+class ProposalRefusedOutSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    status = serializers.CharField()
+
+
+class ProposalCounterInSerializer(serializers.Serializer):
+    start = AwareDateTimeField()
+
+
+class ProBookingOutSerializer(serializers.ModelSerializer):
+    request = serializers.IntegerField(source="request_id")
+    service_name = serializers.CharField(source="service.name")
+    customer_first_name = serializers.CharField(source="customer.user.first_name")
+    address = serializers.SerializerMethodField()
+    notes = serializers.CharField(source="request.notes")
+
+    class Meta:
+        model = Booking
+        fields = [
+            "id",
+            "request",
+            "status",
+            "service",
+            "service_name",
+            "start",
+            "end",
+            "address",
+            "notes",
+            "customer_first_name",
+            "pro_net_cents",
+        ]
+
+    def get_address(self, booking) -> dict:
+        """The neighbourhood, or the exact address when the pro may see it (Booking's rule)."""
+        address = booking.address
+        if not booking.shows_exact_address:
+            return {"postal_code": address.postal_code, "city": address.city}
+        return {
+            "street": address.street,
+            "postal_code": address.postal_code,
+            "city": address.city,
+            "lat": str(address.lat),
+            "lng": str(address.lng),
+        }
+
+
+# --- proposals --------------------------------------------------------------------------------
+
+
+def _own_proposal(request, pk) -> Proposal:
+    return get_object_or_404(Proposal, pk=pk, pro=request.pro)
+
+
+class ProProposalListApi(generics.ListAPIView):
+    permission_classes = [IsPro]
+    serializer_class = ProProposalOutSerializer
+
+    def get_queryset(self):
+        return selectors.open_proposals_for(self.request.pro)
+
+    @extend_schema(tags=[PRO_TAG], summary="My open proposals, soonest expiry first")
+    def get(self, request, *args, **kwargs):
+        return self.list(request, *args, **kwargs)
+
+
+class ProProposalAcceptApi(APIView):
+    permission_classes = [IsPro]
+
+    @extend_schema(
+        tags=[PRO_TAG],
+        summary="Accept a proposal: the first pro to accept gets the session",
+        request=None,
+        responses={200: ProposalAcceptedOutSerializer},
+    )
+    def post(self, request, pk):
+        proposal = _own_proposal(request, pk)
+        booking = services.proposal_accept(proposal=proposal, pro=request.pro)
+        return Response(
+            ProposalAcceptedOutSerializer({"booking": booking.pk, "status": "accepted"}).data
+        )
+
+
+class ProProposalRefuseApi(APIView):
+    permission_classes = [IsPro]
+
+    @extend_schema(
+        tags=[PRO_TAG],
+        summary="Refuse a proposal",
+        request=None,
+        responses={200: ProposalRefusedOutSerializer},
+    )
+    def post(self, request, pk):
+        proposal = _own_proposal(request, pk)
+        services.proposal_refuse(proposal=proposal, pro=request.pro)
+        return Response(ProposalRefusedOutSerializer({"id": proposal.pk, "status": "refused"}).data)
+
+
+class ProProposalCounterApi(APIView):
+    permission_classes = [IsPro]
+
+    @extend_schema(
+        tags=[PRO_TAG],
+        summary="Propose another start time to the customer",
+        request=ProposalCounterInSerializer,
+        responses={201: CounterOfferOutSerializer},
+    )
+    def post(self, request, pk):
+        proposal = _own_proposal(request, pk)
+        data = validated(ProposalCounterInSerializer, request.data)
+        counter = services.proposal_counter(proposal=proposal, pro=request.pro, start=data["start"])
+        counter = CounterOffer.objects.select_related("pro__user").get(pk=counter.pk)
+        return Response(CounterOfferOutSerializer(counter).data, status=status.HTTP_201_CREATED)
+
+
+# --- bookings ---------------------------------------------------------------------------------
+
+
+class ProBookingListApi(generics.ListAPIView):
+    """The pro's bookings, latest start first (checkin.api serves this path, extended)."""
+
+    permission_classes = [IsPro]
+    serializer_class = ProBookingOutSerializer
+
+    def get_queryset(self):
+        return selectors.bookings_for_pro(self.request.pro).select_related("request")
+
+    @extend_schema(tags=[PRO_TAG], summary="My bookings, latest start first")
+    def get(self, request, *args, **kwargs):
+        return self.list(request, *args, **kwargs)
