@@ -53,12 +53,6 @@ from .requests import (
 )
 from .suspension import pro_proposals_withdraw
 
-
-def _customer_may_book(customer) -> None:
-    """Old private name of `customer_ensure_may_book`, kept until bookings/api.py switches."""
-    customer_ensure_may_book(customer=customer)
-
-
 __all__ = [
     "MAX_WAKE_COUNTDOWN",
     "AgendaConflict",
