@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core import clock
 
+from .models import BookingRequest
 from .rules import HORIZON_MESSAGES, horizon_problem
 
 LOCAL_INPUT = "%Y-%m-%dT%H:%M"
@@ -52,7 +53,7 @@ class SessionForm(forms.Form):
     notes = forms.CharField(
         label=_("Message for the customer (optional)"),
         required=False,
-        max_length=1000,
+        max_length=BookingRequest.NOTES_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 

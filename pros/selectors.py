@@ -158,3 +158,10 @@ def pro_by_personal_link(slug: str) -> Pro | None:
         .filter(slug=slug, completed_sessions_count__gt=0)
         .first()
     )
+
+
+def personal_link_opens(slug: str, pro: Pro) -> bool:
+    """Whether `slug` is `pro`'s live personal link (the rule of pro_by_personal_link): what
+    lets a customer who never had a session with the pro see their slots and book them."""
+    opened = pro_by_personal_link(slug) if slug else None
+    return opened is not None and opened.pk == pro.pk

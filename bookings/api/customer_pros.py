@@ -17,7 +17,7 @@ from core.api import validated
 from core.errors import InvalidInput, NotFound
 from customers.selectors import customer_for
 from pros.models import Pro
-from pros.selectors import pro_by_personal_link
+from pros.selectors import personal_link_opens, pro_by_personal_link
 
 from .. import selectors, services
 from .fields import AwareDateTimeField
@@ -143,12 +143,6 @@ class FavoriteDeleteApi(APIView):
 # --- a pro's free times and personal link -----------------------------------------------------
 
 
-def _link_opens(link: str, pro: Pro) -> bool:
-    """Whether `link` is this pro's live personal link."""
-    opened = pro_by_personal_link(link) if link else None
-    return opened is not None and opened.pk == pro.pk
-
-
 class ProSlotsApi(APIView):
     @extend_schema(
         tags=[PROS_TAG],
@@ -168,7 +162,7 @@ class ProSlotsApi(APIView):
         params = validated(SlotsQueryInSerializer, request.query_params)
         pro = get_object_or_404(Pro.objects.select_related("user"), pk=pk)
         if not (
-            _link_opens(params["link"], pro)
+            personal_link_opens(params["link"], pro)
             or selectors.pro_served_customer(pro=pro, customer=customer)
         ):
             raise NotFound()

@@ -12,6 +12,7 @@ from core.errors import InvalidInput, NotFound
 from core.text import clean_text
 from customers.selectors import ensure_can_book, has_payment_method
 from pros.models import Pro
+from pros.selectors import personal_link_opens
 
 from .. import events, notifications
 from ..closing import close_request, withdraw_open
@@ -55,9 +56,7 @@ def customer_ensure_card(*, customer) -> None:
 
 def _check_direct_booking(*, pro, customer, link: str) -> None:
     """A customer books a pro directly after a session with them or through their link."""
-    allowed = pro_served_customer(pro=pro, customer=customer) or (
-        bool(link) and link == pro.slug and pro.has_personal_link
-    )
+    allowed = pro_served_customer(pro=pro, customer=customer) or personal_link_opens(link, pro)
     if not allowed or pro.user_id == customer.user_id:
         raise InvalidInput(
             fields={
@@ -91,8 +90,14 @@ def booking_request_create(
         raise InvalidInput(fields={"service": [_("Unknown service.")]})
     _check_address(address, customer)
     notes = clean_text(notes, field="notes")
-    if len(notes) > 1000:
-        raise InvalidInput(fields={"notes": [_("At most 1000 characters.")]})
+    if len(notes) > BookingRequest.NOTES_MAX_LENGTH:
+        raise InvalidInput(
+            fields={
+                "notes": [
+                    _("At most %(count)d characters.") % {"count": BookingRequest.NOTES_MAX_LENGTH}
+                ]
+            }
+        )
     if pro is not None:
         _check_direct_booking(pro=pro, customer=customer, link=link)
     customer_ensure_card(customer=customer)
@@ -154,7 +159,7 @@ def pro_session_propose(
 ) -> BookingRequest:
     """A pro sets up a new session for a customer they served; it waits in
     `awaiting_customer` until the customer confirms or declines it (or its deadline passes)."""
-    notes = clean_text(notes, field="notes")[:1000]
+    notes = clean_text(notes, field="notes")[: BookingRequest.NOTES_MAX_LENGTH]
     check_aware(start)
     if not Pro.objects.may_work().filter(pk=pro.pk).exists():  # fresh: `pro` may be stale
         raise ProUnavailable()
