@@ -2,6 +2,7 @@
 
 import secrets
 
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -10,7 +11,7 @@ from core.audit import audit
 from core.errors import InvalidInput
 
 from ..models import Pro, ZoneCell
-from ..rules import check_photo, clean_bio
+from ..rules import check_photo, clean_bio, reencode_photo
 from ..zones import zone_cells
 from .status import lock_pro, pro_refresh_status
 
@@ -19,10 +20,13 @@ from .status import lock_pro, pro_refresh_status
 def pro_update_profile(
     *, pro: Pro, bio: str, photo=None, remove_photo: bool = False, actor=None
 ) -> Pro:
-    """Short bio and, optionally, a new photo (JPEG or PNG, at most 5 MB, a real image), or
-    `remove_photo` to drop the current one (support's admin form can clear it)."""
+    """Short bio and, optionally, a new photo (JPEG or PNG, at most 5 MB, a real image of sane
+    size, no markup inside; stored re-encoded: bounded, JPEG, no metadata), or `remove_photo`
+    to drop the current one (support's admin form can clear it)."""
     bio = clean_bio(bio)
-    extension = check_photo(photo) if photo is not None else None
+    if photo is not None:
+        extension = check_photo(photo)
+        photo = ContentFile(reencode_photo(photo))
     pro = lock_pro(pro)
     pro.bio = bio
     fields = ["bio"]

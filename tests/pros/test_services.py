@@ -342,7 +342,7 @@ def test_photo_must_be_an_image(pdf_upload, png_upload):
     assert not pro.photo and pro.bio == ""
     services.pro_update_profile(pro=pro, bio="Hi", photo=png_upload())
     pro.refresh_from_db()
-    assert pro.photo.name.endswith(".png") and pro.bio == "Hi"
+    assert pro.photo.name.endswith(".jpg") and pro.bio == "Hi"  # re-encoded (issue 7)
 
 
 def test_png_bytes_helper_is_a_valid_image():
