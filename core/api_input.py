@@ -1,6 +1,8 @@
 """The API's input guards, named in settings.REST_FRAMEWORK: token authentication (knox), a
-JSON parser with a nesting limit, and pages whose `page` must be a page number. DRF imports these while loading its views: this module
-must not import rest_framework.views (nor core.api, which does)."""
+JSON parser with a nesting limit, and pages whose `page` must be a page number.
+
+DRF imports these while loading its views: this module must not import rest_framework.views
+(nor core.api, which does)."""
 
 import io
 import re

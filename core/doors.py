@@ -20,6 +20,7 @@ from types import SimpleNamespace
 
 from axes.utils import reset
 from django.conf import settings
+from django.db import transaction
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext
@@ -28,6 +29,7 @@ from rest_framework.throttling import BaseThrottle, ScopedRateThrottle
 
 from .api import error_body, is_api_request
 from .audit import audit
+from .services import AccountLocked
 
 logger = logging.getLogger(__name__)
 
@@ -70,8 +72,7 @@ def login_locked_out(request, original_response=None, credentials=None):
     other door (the admin's login) gets the lock-out page."""
     if original_response is not None and original_response.status_code == 429:
         return original_response
-    message = gettext("Too many failed attempts: this account is locked for a few minutes.")
-    return too_many_requests(request, message)
+    return too_many_requests(request, str(AccountLocked.default_message))
 
 
 def too_many_requests(request, message: str):
@@ -82,8 +83,9 @@ def too_many_requests(request, message: str):
 
 def login_failures_clear(*, user, by) -> int:
     """Support lifts the lock-outs on this account's e-mail (from every address). Audited."""
-    count = reset(username=user.get_username().lower())
-    audit(action="user.login_failures_cleared", subject=user, actor=by, data={"count": count})
+    with transaction.atomic():
+        count = reset(username=user.get_username().lower())
+        audit(action="user.login_failures_cleared", subject=user, actor=by, data={"count": count})
     return count
 
 
