@@ -126,7 +126,7 @@ class ChargeListApi(generics.ListAPIView):
         return selectors.charges_for_customer(customer_for(self.request.user))
 
     @extend_schema(
-        tags=["payment methods"],
+        tags=["charges"],
         summary="My charges, newest first, with their status (and what to do when declined)",
     )
     def get(self, request, *args, **kwargs):

@@ -34,7 +34,8 @@ _CLAIM = """
     UPDATE payouts_payout SET status = 'sending', claimed_at = %(now)s
     WHERE id IN (
         SELECT id FROM payouts_payout
-        WHERE status = 'pending' OR (status = 'sending' AND claimed_at < %(stale)s)
+        WHERE id > %(after)s
+          AND (status = 'pending' OR (status = 'sending' AND claimed_at < %(stale)s))
         ORDER BY id LIMIT %(limit)s
         FOR UPDATE SKIP LOCKED)
     RETURNING id, pro_id, amount_cents, gateway_account_id, gateway_transfer_id, attempts
@@ -113,16 +114,23 @@ def payouts_send(*, gateway=None, progress=None, chunk: int | None = None) -> Se
     summary = SendSummary()
     done = 0
     total = Payout.objects.filter(status=Payout.Status.PENDING).count() if progress else 0
+    after = 0  # walk the ids forward: each chunk starts where the last one ended
     while True:
         now = clock.now()
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(
                 _CLAIM,
-                {"now": now, "stale": now - settings.PAYOUT_CLAIM_TIMEOUT, "limit": chunk},
+                {
+                    "now": now,
+                    "stale": now - settings.PAYOUT_CLAIM_TIMEOUT,
+                    "limit": chunk,
+                    "after": after,
+                },
             )
             claimed = cursor.fetchall()
         if not claimed:
             return summary
+        after = max(row[0] for row in claimed)
         results = []
         try:
             for pk, pro_id, amount, account, transfer, attempts in claimed:
