@@ -9,6 +9,7 @@ One module per concern; the public names are re-exported here so callers keep wr
   documents.py     upload and support's review (ID verification)
   bank.py          payout bank details
   referral.py      invitations
+  link.py          the personal link (unguessable slug, reset)
 Pure checks are in pros.rules, reads in pros.selectors, errors in pros.errors.
 """
 
@@ -31,6 +32,7 @@ from ..selectors import pro_is_dispatchable
 from .availability import pro_set_working_hours, time_off_add, time_off_delete
 from .bank import pro_set_bank_details
 from .documents import document_reject, document_upload, document_verify
+from .link import new_personal_link_slug, pro_reset_personal_link
 from .profile import pro_set_services, pro_set_zone, pro_update_profile
 from .referral import referral_invite_create
 from .signup import REFERRAL_ALPHABET, pro_signup
@@ -60,6 +62,7 @@ __all__ = [
     "document_upload",
     "document_verify",
     "lock_pro",
+    "new_personal_link_slug",
     "normalize_iban",
     "pro_activate",
     "pro_is_dispatchable",
@@ -67,6 +70,7 @@ __all__ = [
     "pro_record_completed_session",
     "pro_refresh_dispatch_index",
     "pro_refresh_status",
+    "pro_reset_personal_link",
     "pro_set_bank_details",
     "pro_set_paused",
     "pro_set_services",

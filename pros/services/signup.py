@@ -10,7 +10,6 @@ from django.contrib.auth import get_user_model, password_validation
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.text import slugify
 
 from core.audit import audit
 from core.errors import InvalidInput
@@ -19,17 +18,9 @@ from core.text import clean_text
 
 from ..errors import AlreadyPro, EmailTaken, InvalidReferralCode, TermsNotAccepted
 from ..models import Pro
+from .link import new_personal_link_slug
 
 REFERRAL_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
-
-
-def _unique_slug(first_name: str, last_name: str) -> str:
-    base = slugify(f"{first_name} {last_name[:1]}".strip())[:60] or "pro"
-    slug, n = base, 1
-    while Pro.objects.filter(slug=slug).exists():
-        n += 1
-        slug = f"{base}-{n}"
-    return slug
 
 
 def _new_referral_code() -> str:
@@ -158,7 +149,7 @@ def pro_signup(
         )
     pro = Pro.objects.create(
         user=user,
-        slug=_unique_slug(user.first_name, user.last_name),
+        slug=new_personal_link_slug(user.first_name, user.last_name),
         referral_code=_new_referral_code(),
         referred_by=referrer,
         terms_accepted_at=timezone.now(),

@@ -253,6 +253,11 @@ def settings_bank(request):
 
 @pro_required
 def settings_link(request):
+    """The personal link, and (POST) a new one: the old link stops working at once."""
+    if request.method == "POST":
+        services.pro_reset_personal_link(pro=request.pro, actor=request.user)
+        messages.success(request, _("You have a new link. The old one no longer works."))
+        return redirect("pros:settings_link")
     link = selectors.personal_link(request.pro)
     return render_for_pro(request, "pros/settings/link.html", {"link": link})
 
