@@ -63,6 +63,19 @@ class ServiceOnlyAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         """No direct write: a subclass with `editable_fields` calls its service here."""
 
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        """Without editable fields the page has nothing to save: no save or delete buttons
+        (the page's actions are on the list)."""
+        if not self.editable_fields:
+            extra_context = {
+                **(extra_context or {}),
+                "show_save": False,
+                "show_save_and_continue": False,
+                "show_save_and_add_another": False,
+                "show_delete": False,
+            }
+        return super().change_view(request, object_id, form_url, extra_context)
+
     def save_related(self, request, form, formsets, change):
         """No direct write of related rows either; commit=False only lets the admin describe
         the (empty) change in its history."""
