@@ -30,6 +30,7 @@ from core.services import (  # noqa: F401 - the account services are re-exported
 from core.text import clean_text
 
 from .models import Address, Customer
+from .signals import customer_blacklisted
 
 User = get_user_model()
 
@@ -159,7 +160,8 @@ def address_delete(*, customer: Customer, address: Address) -> None:
 
 def customer_blacklist(*, customer: Customer, by, reason: str) -> Customer:
     """Support blacklists a customer: they can no longer book (customers.selectors.ensure_can_book).
-    Idempotent: blacklisting an already blacklisted customer changes nothing."""
+    Idempotent: blacklisting an already blacklisted customer changes nothing. On commit,
+    `customer_blacklisted` is sent: feedback cancels their open requests and future bookings."""
     if not clean_text(reason, field="reason"):
         raise InvalidInput(fields={"reason": [_("Give the reason for the blacklisting.")]})
     reason = clean_text(reason, field="reason")
@@ -171,6 +173,11 @@ def customer_blacklist(*, customer: Customer, by, reason: str) -> Customer:
             locked.blacklist_reason = reason
             locked.save(update_fields=["is_blacklisted", "blacklisted_at", "blacklist_reason"])
             audit(action="customer.blacklisted", subject=locked, actor=by, data={"reason": reason})
+            transaction.on_commit(
+                lambda: customer_blacklisted.send(
+                    sender=Customer, customer=locked, by=by, reason=reason
+                )
+            )
     _copy(locked, customer, ["is_blacklisted", "blacklisted_at", "blacklist_reason"])
     return customer
 

@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "pros",
     "bookings",
     "checkin",
+    "feedback",
     "payouts",
     # The project itself, above every app: cross-app roles (wecasa/roles.py).
     "wecasa",
@@ -141,7 +142,15 @@ WSGI_APPLICATION = "wecasa.wsgi.application"
 DATABASES = {
     "default": env.db("DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/wecasa"),
 }
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=0)
+# Persistent connections (a new one per request cost half the throughput), checked before
+# reuse so a restarted server is no error.
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# Behind PgBouncer in transaction mode (docker-compose's pgbouncer): no server-side cursors,
+# which would outlive the transaction that PgBouncer gives back to its pool.
+DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = env.bool(
+    "DATABASE_DISABLE_SERVER_SIDE_CURSORS", default=False
+)
 DATABASES["default"].setdefault("TEST", {})["NAME"] = env.str(
     "DATABASE_TEST_NAME", default="test_wecasa"
 )
@@ -153,6 +162,8 @@ CACHES = {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": env.str("CACHE_URL", default="redis://127.0.0.1:6379/1"),
         "KEY_PREFIX": "wecasa",
+        # One pooled client per process (Django's RedisCache keeps it), bounded.
+        "OPTIONS": {"max_connections": env.int("CACHE_MAX_CONNECTIONS", default=20)},
     }
 }
 
@@ -297,6 +308,12 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_QUEUE", default="wecasa")
+# Notification e-mails (and later pushes) on their own queue: a slow mail server never delays
+# the dispatch engine. Workers consume both queues (scripts/run.sh, docker-compose.yml).
+CELERY_NOTIFICATIONS_QUEUE = env.str("CELERY_NOTIFICATIONS_QUEUE", default="notifications")
+CELERY_TASK_ROUTES = {"notifications.tasks.*": {"queue": CELERY_NOTIFICATIONS_QUEUE}}
+# Publishing reuses pooled broker connections (Celery's producer pool).
+CELERY_BROKER_POOL_LIMIT = env.int("CELERY_BROKER_POOL_LIMIT", default=10)
 CELERY_TIMEZONE = TIME_ZONE
 # Above the longest countdown we enqueue (answer times are at most 60 min), so a
 # delayed wake-up is never redelivered while still waiting.
@@ -393,6 +410,14 @@ CELERY_BEAT_SCHEDULE["checkin-sweep"] = {
     "task": "checkin.tasks.checkin_sweep",
     "schedule": timedelta(seconds=60),
     "options": {"expires": 55},
+}
+
+# Every 5 min: review invitations for sessions done since (one per booking, never twice) and
+# the open work a lost blacklist signal left (feedback/tasks.py).
+CELERY_BEAT_SCHEDULE["feedback-sweep"] = {
+    "task": "feedback.tasks.feedback_sweep",
+    "schedule": timedelta(minutes=5),
+    "options": {"expires": 4 * 60},
 }
 
 # --- Money: charges, earnings ledger, payouts (payouts/; the README lists them) --------------

@@ -17,6 +17,7 @@ api_v1 = [
     # Before bookings: checkin extends `pro/bookings` (?to_declare=true) and adds below it.
     path("", include("checkin.api_urls")),
     path("", include("bookings.api_urls")),
+    path("", include("feedback.api_urls")),
     path("", include("notifications.api_urls")),
     path("", include("payouts.api_urls")),
 ]
@@ -30,6 +31,7 @@ urlpatterns = [
     path("book/<slug:slug>", pros_views.public_profile, name="pro_public_profile"),
     path("pro/", include("bookings.urls")),
     path("pro/", include("checkin.urls")),
+    path("pro/", include("feedback.urls")),
     path("pro/", include("notifications.urls")),
     path("pro/", include("payouts.urls")),
     path("webhooks/stripe", stripe_webhook, name="stripe_webhook"),
