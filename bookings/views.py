@@ -2,23 +2,21 @@
 the agenda, a booking's page and new sessions for past customers.
 
 Thin views: parse the input, call one service or selector, show the DomainError message.
-The same services answer the pro mobile app's API (bookings/api.py).
+The same services answer the pro mobile app's API (bookings/api/pro.py).
 """
 
 from itertools import groupby
 
 from django.contrib import messages
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from core import clock
 from core.errors import DomainError
-from pros.models import Pro
+from core.forms import apply_domain_error
+from pros.access import pro_required
 from pros.selectors import missing_for_proposals
-from pros.views import pro_required
 
 from . import selectors, services
 from .forms import CounterForm, SessionForm
@@ -50,26 +48,6 @@ def _get_booking_for_pro(request, pk) -> Booking:
         pk=pk,
         pro=request.pro,
     )
-
-
-def _htmx_pro_required(view):
-    """For polled fragments: like `pro_required`, but an expired session or a non-pro stops
-    the polling and goes to the login page (full page, never swapped into the fragment)."""
-
-    def wrapper(request, *args, **kwargs):
-        pro = None
-        if request.user.is_authenticated:
-            pro = Pro.objects.filter(user=request.user).first()
-        if pro is None:
-            if request.htmx:
-                return HttpResponse(status=286, headers={"HX-Redirect": reverse("pros:login")})
-            return pro_required(view)(request, *args, **kwargs)
-        request.pro = pro
-        return view(request, *args, **kwargs)
-
-    wrapper.__name__ = view.__name__
-    wrapper.__doc__ = view.__doc__
-    return wrapper
 
 
 # --- proposal cards -------------------------------------------------------------------------
@@ -160,7 +138,7 @@ def dashboard(request):
 
 
 @require_GET
-@_htmx_pro_required
+@pro_required(polled=True)
 def proposals_fragment(request):
     """Polled by the dashboard: the list of proposal cards."""
     cards = _cards(request.pro, _shown_ids(request), clock.now())
@@ -225,9 +203,9 @@ def proposal_counter(request, pk):
     except DomainError as error:
         proposal.refresh_from_db()
         proposal.request.refresh_from_db()
-        message = str(error.message)
-        for field_errors in (error.fields or {}).values():
-            message = " ".join(str(item) for item in field_errors)
+        # The card shows one line: every message the refusal put on the form.
+        apply_domain_error(form, error)
+        message = " ".join(str(item) for errors in form.errors.values() for item in errors)
         if request.htmx:
             return _render_card(request, proposal, error=message, counter_form=form)
         messages.error(request, message)
@@ -309,14 +287,7 @@ def session_new(request):
                     notes=data["notes"],
                 )
             except DomainError as error:
-                placed = False
-                for field, errors in (error.fields or {}).items():
-                    if field in form.fields:
-                        for message in errors:
-                            form.add_error(field, message)
-                        placed = True
-                if not placed:
-                    form.add_error(None, str(error.message))
+                apply_domain_error(form, error)
                 status = 400
             else:
                 messages.success(
