@@ -1,5 +1,7 @@
 """Site-wide views: /healthz and the 400/404/500 handlers (JSON envelope under /api/)."""
 
+import functools
+
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import RequestDataTooBig
@@ -21,6 +23,12 @@ from .api import (
 )
 
 
+@functools.lru_cache(maxsize=4)
+def _broker_client(url: str) -> Redis:
+    """One pooled client per broker URL and process: /healthz opens no connection per call."""
+    return Redis.from_url(url, socket_connect_timeout=1, socket_timeout=1, max_connections=4)
+
+
 @never_cache
 def healthz(request):
     checks = {}
@@ -32,9 +40,7 @@ def healthz(request):
         checks["database"] = f"error: {exc.__class__.__name__}"
     # Redis serves the Celery broker and the cache (throttles), possibly two servers.
     try:
-        Redis.from_url(
-            settings.CELERY_BROKER_URL, socket_connect_timeout=1, socket_timeout=1
-        ).ping()
+        _broker_client(settings.CELERY_BROKER_URL).ping()
         cache.get("healthz")
         checks["redis"] = "ok"
     except (RedisError, OSError) as exc:

@@ -11,7 +11,9 @@ mkdir -p .run
 pids=()
 cleanup() { trap - INT TERM EXIT; kill "${pids[@]}" 2>/dev/null; wait 2>/dev/null; }
 trap cleanup INT TERM EXIT
-$bin/celery -A wecasa worker --loglevel=INFO --concurrency=2 & pids+=($!)
+# One worker for both queues: the dispatch engine's and the notification e-mails'.
+$bin/celery -A wecasa worker --loglevel=INFO --concurrency=2 \
+  -Q "${CELERY_QUEUE:-wecasa},${CELERY_NOTIFICATIONS_QUEUE:-notifications}" & pids+=($!)
 $bin/celery -A wecasa beat --loglevel=INFO --schedule=.run/celerybeat-schedule & pids+=($!)
 $bin/python manage.py runserver "$host:$port" & pids+=($!)
 shown=$host

@@ -51,3 +51,12 @@ def dispatch_wakeups(request, monkeypatch):
             lambda request_id, countdown=0: sent.append((request_id, countdown)),
         )
     return sent
+
+
+@pytest.fixture(autouse=True)
+def notification_emails(monkeypatch):
+    """Notification e-mails go through the `notifications` queue in production; in tests they
+    are sent in-process on commit instead (no test message reaches a broker)."""
+    from notifications import emails
+
+    monkeypatch.setattr("notifications.services.publish_emails", emails.send_notification_emails)
