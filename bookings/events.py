@@ -37,6 +37,39 @@ class EventKind(models.TextChoices):
     REQUEST_LAPSED = "request_lapsed", _("Not confirmed in time")
     SESSION_DECLINED = "session_declined", _("Declined by the customer")
     SEEDED_HISTORY = "seeded_history", _("Past session written by the demo seeder")
+    BOOKING_RESCHEDULED = "booking_rescheduled", _("Session moved")
+    REQUEST_REPLACED = "request_replaced", _("Sent again after the pro cancelled")
+    # Written by checkin (checkin/events.py): the session's declarations and automatic actions.
+    SESSION_RECORD_OPENED = "session_record_opened", _("Session record opened")
+    SESSION_ARRIVAL = "session_arrival", _("Pro declared their arrival")
+    SESSION_LATE = "session_late", _("Pro declared they are late")
+    SESSION_CHANGED = "session_changed", _("Session changed (agreed with the customer)")
+    SESSION_CUSTOMER_ABSENT = "session_customer_absent", _("Pro reported the customer absent")
+    SESSION_NO_SHOW = "session_no_show", _("Customer absent: the pro left (absence fee)")
+    SESSION_CUSTOMER_WANTS_CANCEL = (
+        "session_customer_wants_cancel",
+        _("Pro reported the customer wants to cancel"),
+    )
+    SESSION_PRO_CANCELLED = "session_pro_cancelled", _("Cancelled by the pro")
+    SESSION_DONE = "session_done", _("Pro declared the session done")
+    SESSION_CUSTOMER_CANCELLED = "session_customer_cancelled", _("Cancelled by the customer")
+    SESSION_SUPPORT_CANCELLED = "session_support_cancelled", _("Cancelled by support")
+    SESSION_AUTO_COMPLETED = "session_auto_completed", _("Session closed by itself at its end")
+    SESSION_BILLING_CANCELLED = (
+        "session_billing_cancelled",
+        _("Not declared within 5 days: billing cancelled"),
+    )
+    SESSION_CLOSED_WITH_BOOKING = (
+        "session_closed_with_booking",
+        _("Booking cancelled outside check-in"),
+    )
+    SESSION_REMINDER_SENT = "session_reminder_sent", _("Pro reminded to declare")
+    SESSION_FEE_WAIVED = "session_fee_waived", _("Fee waived by the pro")
+    SESSION_REDISPATCHED = "session_redispatched", _("Sent again to other pros")
+    SESSION_PRO_BLOCKED = (
+        "session_pro_blocked",
+        _("Pro blocked from new proposals (late cancellations)"),
+    )
 
 
 # What support reads in the admin timeline, by kind.
@@ -272,6 +305,34 @@ def booking_cancelled(*, request, booking, actor) -> BookingEvent:
 
 def booking_completed(*, request, booking, actor=None) -> BookingEvent:
     return _write(request, EventKind.BOOKING_COMPLETED, actor=actor, booking=booking)
+
+
+def booking_rescheduled(*, request, booking, actor, old_start, old_end, old_price_cents):
+    return _write(
+        request,
+        EventKind.BOOKING_RESCHEDULED,
+        actor=actor,
+        booking=booking,
+        pro=booking.pro_id,
+        old_start=old_start.isoformat(),
+        old_end=old_end.isoformat(),
+        start=booking.start.isoformat(),
+        end=booking.end.isoformat(),
+        old_price_cents=old_price_cents,
+        price_cents=booking.price_cents,
+    )
+
+
+def request_replaced(*, request, replaced, excluded_pro, actor=None) -> BookingEvent:
+    """On the new request: it replaces `replaced`, whose pro cancelled (never asked again)."""
+    return _write(
+        request,
+        EventKind.REQUEST_REPLACED,
+        actor=actor,
+        replaces=replaced.pk,
+        excluded_pro=excluded_pro.pk,
+        start=request.start.isoformat(),
+    )
 
 
 def seeded_history(*, request, booking) -> BookingEvent:

@@ -4,7 +4,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from core.money import PriceBreakdown, breakdown
+from core.money import PriceBreakdown, breakdown, percent_of
 
 PERCENT_VALIDATORS = [MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))]
 
@@ -84,17 +84,27 @@ class Service(models.Model):
 
         return self.name_en if (get_language() or "fr").startswith("en") else self.name_fr
 
-    def pricing(self) -> PriceBreakdown:
+    @property
+    def is_hourly(self) -> bool:
+        """Cleaning is sold by the hour: a session of another length costs pro rata."""
+        return self.category.is_cleaning
+
+    def pricing(self, *, minutes: int | None = None) -> PriceBreakdown:
+        """The price breakdown; with `minutes`, an hourly service's price for that length (the
+        base price pro rata, rounded half up to the cent). Other services keep their price."""
+        base = self.base_price_cents
+        if minutes is not None and self.is_hourly and minutes != self.duration_minutes:
+            base = percent_of(base, Decimal(100) * minutes / self.duration_minutes)
         return breakdown(
-            base_cents=self.base_price_cents,
+            base_cents=base,
             customer_fee_percent=self.category.customer_fee_percent,
             pro_commission_percent=self.category.pro_commission_percent,
         )
 
-    def price_snapshot(self) -> dict:
+    def price_snapshot(self, *, minutes: int | None = None) -> dict:
         """The prices a booking request (and its booking) keep, whatever the catalogue
-        becomes later: the `*_cents` fields they store, by name."""
-        pricing = self.pricing()
+        becomes later: the `*_cents` fields they store, by name (`minutes`: see pricing)."""
+        pricing = self.pricing(minutes=minutes)
         return {
             "price_cents": pricing.customer_price_cents,
             "pro_net_cents": pricing.pro_net_cents,

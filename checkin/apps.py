@@ -12,3 +12,12 @@ class CheckinConfig(AppConfig):
         "checkin.change_sessionrecord",
         "checkin.view_billableitem",
     ]
+
+    def ready(self):
+        from bookings.signals import booking_confirmed
+
+        from .receivers import open_record_on_confirmation
+
+        booking_confirmed.connect(
+            open_record_on_confirmation, dispatch_uid="checkin_open_record_on_confirmation"
+        )

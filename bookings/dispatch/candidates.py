@@ -54,6 +54,7 @@ _ELIGIBLE = """
     AND NOT EXISTS (SELECT 1 FROM bookings_proposal q
                     WHERE q.request_id = %(request)s AND q.pro_id = {pro} OFFSET 0)
     AND {pro} <> %(own_pro)s
+    AND {pro} <> %(excluded_pro)s
 """
 
 # The walk over the zone-cell index reads `zc.dispatchable`, the pro's DISPATCHABLE_SQL
@@ -132,6 +133,8 @@ def candidate_params(request: BookingRequest, *, limit: int, now: datetime | Non
         "request": request.pk,
         "customer": request.customer_id,
         "own_pro": _own_pro_id(request),
+        # Sent again after a pro cancelled: never back to that pro.
+        "excluded_pro": request.excluded_pro_id or 0,
         "cell": request.address.h3_cell,
         "limit": limit,
         "since": (now or clock.now()) - FAIRNESS_WINDOW,

@@ -4,7 +4,8 @@
                      for a customer, confirmed or declined by the customer
   proposals.py       a pro's answers: accept (first accept wins), refuse, another time
   counter_offers.py  the customer's answers to another time
-  bookings.py        the booking insert, the confirmation, support's cancellation, completion
+  bookings.py        the booking insert, the confirmation, a move, the cancellation, completion
+  replacement.py     a request sent again to other pros after its pro cancelled
   suspension.py      what a pro's suspension does to their open work
   favorites.py       a customer's favourite pros
 
@@ -38,10 +39,11 @@ from ..errors import (
     SlotUnavailable,
     TooLateToBook,
 )
-from .bookings import booking_cancel, booking_mark_completed
+from .bookings import booking_cancel, booking_mark_completed, booking_reschedule
 from .counter_offers import counter_offer_accept, counter_offer_decline
 from .favorites import favorite_add, favorite_remove
 from .proposals import proposal_accept, proposal_counter, proposal_refuse
+from .replacement import booking_request_replace
 from .requests import (
     booking_request_cancel,
     booking_request_confirm,
@@ -68,12 +70,14 @@ __all__ = [
     "TooLateToBook",
     "booking_cancel",
     "booking_mark_completed",
+    "booking_reschedule",
     "booking_request_advance",
     "booking_request_cancel",
     "booking_request_confirm",
     "booking_request_create",
     "booking_request_decline",
     "booking_request_redispatch",
+    "booking_request_replace",
     "booking_request_send_bonus",
     "counter_offer_accept",
     "counter_offer_decline",

@@ -1,21 +1,24 @@
 """Bookings: the insert every accepted answer goes through, the confirmation that follows it,
-support's cancellation and the completed session."""
+a move to other times, the cancellation and the completed session."""
 
 from datetime import datetime
 
 from django.db import IntegrityError, transaction
 from django.db.utils import OperationalError
+from django.utils.translation import gettext as _
 from psycopg.errors import DeadlockDetected
 
 from core import clock
+from core.errors import InvalidInput
 from core.text import clean_text
 from pros.services import pro_record_completed_session
 
-from .. import events, notifications
+from .. import events, notifications, signals
 from ..closing import close_request, withdraw_open
 from ..errors import AgendaConflict, ProUnavailable, RequestUnavailable
 from ..locking import lock_booking, lock_pro_for_booking
 from ..models import Booking, BookingRequest
+from ..rules import check_aware, check_horizon
 
 Status = BookingRequest.Status
 
@@ -49,11 +52,14 @@ def confirm(request: BookingRequest, booking: Booking, *, now, actor=None, keep=
     close_request(request, status=Status.CONFIRMED, now=now)
     events.booking_confirmed(request=request, booking=booking, actor=actor)
     notifications.tell_customer_confirmed(request, booking)
+    # Higher apps (checkin opens the session record) hear of it once it is committed.
+    transaction.on_commit(lambda: signals.booking_confirmed.send(sender=Booking, booking=booking))
 
 
-def booking_cancel(*, booking: Booking, by, reason: str = "") -> Booking:
-    """Support cancels a confirmed booking (fees come with the session-lifecycle work). The
-    pro's agenda slot is freed (cancelled bookings leave the exclusion constraint)."""
+def booking_cancel(*, booking: Booking, by, reason: str = "", notify: bool = True) -> Booking:
+    """Cancel a confirmed booking (support here; checkin for the customer's and the pro's
+    cancellations, with its own messages: `notify=False`). The pro's agenda slot is freed
+    (cancelled bookings leave the exclusion constraint)."""
     reason = clean_text(reason, field="reason")[:200]
     with transaction.atomic():
         request, booking = lock_booking(booking)
@@ -67,7 +73,58 @@ def booking_cancel(*, booking: Booking, by, reason: str = "") -> Booking:
         booking.save(update_fields=["status", "cancelled_at"])
         close_request(request, status=Status.CANCELLED, now=now, cancel_reason=reason or "")
         events.booking_cancelled(request=request, booking=booking, actor=by)
-        notifications.tell_booking_cancelled(request, booking)
+        if notify:
+            notifications.tell_booking_cancelled(request, booking)
+        return booking
+
+
+def booking_reschedule(*, booking: Booking, start: datetime, end: datetime, by) -> Booking:
+    """Move a confirmed booking to [start, end) (agreed between pro and customer; checkin
+    tells the customer). The exclusion constraint still guards the pro's agenda
+    (`agenda_conflict`); an hourly service's price follows the new length."""
+    check_aware(start)
+    check_aware(end, field="end")
+    if end <= start:
+        raise InvalidInput(fields={"end": [_("The end must be after the start.")]})
+    check_horizon(start, clock.now())
+    with transaction.atomic():
+        request, booking = lock_booking(booking)
+        if booking.status != Booking.Status.CONFIRMED:
+            raise RequestUnavailable()
+        if (booking.start, booking.end) == (start, end):
+            return booking
+        old_start, old_end, old_price = booking.start, booking.end, booking.price_cents
+        minutes = int((end - start).total_seconds() // 60)
+        lock_pro_for_booking(booking.pro)  # updates into the constraint queue like inserts
+        booking.start, booking.end = start, end
+        for field, value in {
+            **Booking.ranges(start, end),
+            **booking.service.price_snapshot(minutes=minutes),
+        }.items():
+            setattr(booking, field, value)
+        try:
+            with transaction.atomic():
+                booking.save(
+                    update_fields=[
+                        "start",
+                        "end",
+                        "period",
+                        "busy",
+                        "price_cents",
+                        "pro_net_cents",
+                        "platform_share_cents",
+                    ]
+                )
+        except IntegrityError as exc:
+            raise AgendaConflict() from exc
+        events.booking_rescheduled(
+            request=request,
+            booking=booking,
+            actor=by,
+            old_start=old_start,
+            old_end=old_end,
+            old_price_cents=old_price,
+        )
         return booking
 
 

@@ -104,9 +104,7 @@ def pro_cancel_locked(record: SessionRecord, *, now, by, reason: str) -> None:
         record, SessionEventKind.PRO_CANCELLED, actor=by, reason=record.cancel_reason, late=late
     )
     if redispatch:
-        new_request = booking_services.booking_request_redispatch_after_pro_cancel(
-            booking=booking, by=by
-        )
+        new_request = booking_services.booking_request_replace(booking=booking, by=by)
         redispatch = new_request is not None
         if redispatch:
             session_event(record, SessionEventKind.REDISPATCHED, request=new_request.pk)

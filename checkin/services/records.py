@@ -41,9 +41,10 @@ def locked_record(*, booking: Booking) -> SessionRecord | None:
     yet (the receiver has not run). None for a booking closed before check-in existed.
     Call inside transaction.atomic()."""
     record = locking.lock_record(booking_id=booking.pk)
-    if record is None and Booking.objects.filter(
-        pk=booking.pk, status=Booking.Status.CONFIRMED
-    ).exists():
+    if (
+        record is None
+        and Booking.objects.filter(pk=booking.pk, status=Booking.Status.CONFIRMED).exists()
+    ):
         session_record_open(booking=booking)
         record = locking.lock_record(booking_id=booking.pk)
     return record
