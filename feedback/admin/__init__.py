@@ -18,11 +18,11 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
-from core.admin import ServiceOnlyAdmin, ServiceOnlyInline, reason_action, service_action
+from core.admin import ServiceOnlyAdmin, reason_action, service_action
 from core.errors import DomainError
 
 from .. import services
-from ..models import Message, Report, Review, SupportConversation, SupportMessage
+from ..models import Message, Report, Review, SupportConversation
 from . import render
 
 
@@ -193,12 +193,6 @@ class ReportAdmin(ServiceOnlyAdmin):
 # --- support conversations ------------------------------------------------------------------------
 
 
-class SupportMessageInline(ServiceOnlyInline):
-    model = SupportMessage
-    fields = ["created_at", "from_support", "author", "body", "booking"]
-    ordering = ["created_at", "id"]
-
-
 class SupportAnswerForm(forms.ModelForm):
     answer = forms.CharField(
         label=_("Answer"),
@@ -226,14 +220,18 @@ class SupportConversationAdmin(ServiceOnlyAdmin):
     search_fields = ["user__email", "user__first_name", "user__last_name"]
     list_select_related = ["user"]
     ordering = ["last_message_at", "id"]
-    readonly_fields = ["person_bookings"]
+    readonly_fields = ["thread", "person_bookings"]
     fieldsets = [
         (None, {"fields": ["user", "status", "created_at", "last_message_at", "closed_at"]}),
+        (_("Conversation"), {"fields": ["thread"]}),
         (_("The person's bookings"), {"fields": ["person_bookings"]}),
         (_("Answer"), {"fields": ["answer", "close"]}),
     ]
-    inlines = [SupportMessageInline]
     actions = ["close_conversations", "reopen_conversations"]
+
+    @admin.display(description=_("messages"))
+    def thread(self, obj):
+        return render.support_thread(obj)
 
     @admin.display(description=_("bookings"))
     def person_bookings(self, obj):

@@ -100,3 +100,30 @@ def bookings_of(user):
         "<ul>{}</ul>",
         format_html_join("", "<li>{}</li>", ((booking_link(booking),) for booking in bookings)),
     )
+
+
+def support_thread(conversation):
+    """The conversation, oldest first: who wrote, when, about which booking."""
+    rows = [
+        (
+            paris(message.created_at),
+            gettext("Support") if message.from_support else message.author.email,
+            message.body,
+            booking_link(message.booking) if message.booking_id else "",
+        )
+        for message in conversation.messages.select_related("author", "booking__service").order_by(
+            "created_at", "id"
+        )
+    ]
+    if not rows:
+        return gettext("No message.")
+    body = format_html_join("", "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>", rows)
+    return format_html(
+        "<table><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead>"
+        "<tbody>{}</tbody></table>",
+        gettext("When (Paris)"),
+        gettext("From"),
+        gettext("Message"),
+        gettext("Booking"),
+        body,
+    )
