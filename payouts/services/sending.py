@@ -48,8 +48,10 @@ _WRITE = """
         failed_at = CASE WHEN v.status = 'failed' THEN %(now)s ELSE p.failed_at END
     FROM unnest(%(ids)s::bigint[], %(statuses)s::text[], %(transfers)s::text[],
                 %(banks)s::text[], %(codes)s::text[]) AS v(id, status, transfer, bank, code)
-    WHERE p.id = v.id AND p.status = 'sending'
+    WHERE p.id = v.id AND p.id = ANY(%(ids)s::bigint[]) AND p.status = 'sending'
 """
+# (`p.id = ANY(...)` makes the plan probe the ids: without it Postgres walks the whole
+# to-send index, dead entries of the rows already sent included, at every chunk.)
 _GIVE_BACK = "UPDATE payouts_payout SET status = 'pending', claimed_at = NULL WHERE id = ANY(%s) AND status = 'sending'"
 
 
