@@ -336,6 +336,8 @@ if PAYMENT_GATEWAY not in {"fake", "stripe"}:
 STRIPE_SECRET_KEY = env.str("STRIPE_SECRET_KEY", default="")
 STRIPE_PUBLISHABLE_KEY = env.str("STRIPE_PUBLISHABLE_KEY", default="")
 STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default="")
+# The Connect endpoint's secret (events of pros' connected accounts), when it is a second one.
+STRIPE_CONNECT_WEBHOOK_SECRET = env.str("STRIPE_CONNECT_WEBHOOK_SECRET", default="")
 if PAYMENT_GATEWAY == "stripe" and not STRIPE_SECRET_KEY:
     raise ImproperlyConfigured("STRIPE_SECRET_KEY must be set when PAYMENT_GATEWAY=stripe.")
 
@@ -352,7 +354,10 @@ DISPATCH_WAVES = [
     (timedelta(hours=6), 2, timedelta(minutes=15)),
     (timedelta(0), 3, timedelta(minutes=5)),
 ]
-DISPATCH_SWEEP_BATCH = env.int("DISPATCH_SWEEP_BATCH", default=200)
+# The sweep claims due requests this many at a time (one transaction and one set-based step
+# per batch) and yields after this many seconds, below the 30 s beat: the next pass goes on.
+DISPATCH_SWEEP_BATCH = env.int("DISPATCH_SWEEP_BATCH", default=100)
+DISPATCH_SWEEP_SECONDS = env.float("DISPATCH_SWEEP_SECONDS", default=20.0)
 PRO_DEFAULT_SCORE = 50
 
 LOGGING = {

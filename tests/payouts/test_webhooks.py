@@ -146,3 +146,11 @@ def test_events_whose_task_was_lost_are_processed_by_the_sweep(client, gateway):
     later = WebhookEvent.objects.get().received_at + timedelta(minutes=6)
     assert services.webhooks_process_stale(older_than=later, gateway=gateway) == 1
     assert WebhookEvent.objects.get().status == WebhookEvent.Status.PROCESSED
+
+
+def test_connect_events_may_be_signed_with_the_connect_endpoint_secret(client, settings):
+    settings.STRIPE_CONNECT_WEBHOOK_SECRET = "whsec_connect"
+    payload = event("evt_acct", "account.updated", {"id": "acct_1"}, account="acct_1")
+    assert post(client, payload, secret="whsec_connect").status_code == 200
+    assert post(client, {**payload, "id": "evt_x"}, secret="whsec_other").status_code == 400
+    assert list(WebhookEvent.objects.values_list("event_id", flat=True)) == ["evt_acct"]
