@@ -112,7 +112,7 @@ class ProAdmin(ServiceOnlyAdmin):
     date_hierarchy = "created_at"
     ordering = ["-created_at", "-id"]
     inlines = [DocumentInline, WorkingHoursInline, TimeOffInline]
-    actions = ["activate", "suspend", "reactivate"]
+    actions = ["activate", "suspend", "reactivate", "lift_proposal_block"]
     # Everything else changes only through pros.services (the pro's pages or the actions),
     # which audit it and refresh the dispatch index; bio and photo go through
     # pros.services.pro_update_profile (save_model).
@@ -134,7 +134,10 @@ class ProAdmin(ServiceOnlyAdmin):
             },
         ),
         (_("Profile"), {"fields": ["photo", "bio", "services_list"]}),
-        (_("Zone and availability"), {"fields": ["zone_summary", "is_paused"]}),
+        (
+            _("Zone and availability"),
+            {"fields": ["zone_summary", "is_paused", "proposals_blocked_until"]},
+        ),
         (_("Activity"), {"fields": ["score", "completed_sessions_count"]}),
         (
             _("Payouts"),
@@ -214,6 +217,10 @@ class ProAdmin(ServiceOnlyAdmin):
     reactivate = service_action(
         description=_("Reactivate the selected suspended pros"),
         apply=lambda pro, by: services.pro_reactivate(pro=pro, by=by),
+    )
+    lift_proposal_block = service_action(
+        description=_("Lift the late-cancellation block (proposals again now)"),
+        apply=lambda pro, by: services.pro_unblock_new_proposals(pro=pro, by=by),
     )
 
 

@@ -55,8 +55,14 @@ def private_storage():
 # "May this pro take work": the one rule, in three forms (queryset, Python, raw SQL) that must
 # agree. A pro *may work* unless suspended (bonus proposals and their own sessions ask only
 # that); a pro is *dispatchable* (receives ordinary proposals) when they may work, are active,
-# are not on pause and have a verified ID. Active already excludes suspended (one status field).
-DISPATCHABLE_SQL = "{t}.status = 'active' AND NOT {t}.is_paused AND {t}.id_verified_at IS NOT NULL"
+# are not on pause, have a verified ID and are not blocked for late cancellations
+# (`proposals_blocked_until` set: checkin's rule, through pros.services; the column is cleared
+# when the block ends, by the sweep or by support). Active already excludes suspended (one
+# status field).
+DISPATCHABLE_SQL = (
+    "{t}.status = 'active' AND NOT {t}.is_paused AND {t}.id_verified_at IS NOT NULL"
+    " AND {t}.proposals_blocked_until IS NULL"
+)
 
 
 class ProQuerySet(models.QuerySet):
@@ -67,7 +73,10 @@ class ProQuerySet(models.QuerySet):
     def dispatchable(self):
         """Pros who may receive ordinary proposals now (same rule as DISPATCHABLE_SQL)."""
         return self.may_work().filter(
-            status=Pro.Status.ACTIVE, is_paused=False, id_verified_at__isnull=False
+            status=Pro.Status.ACTIVE,
+            is_paused=False,
+            id_verified_at__isnull=False,
+            proposals_blocked_until__isnull=True,
         )
 
 
@@ -116,6 +125,9 @@ class Pro(models.Model):
     # Suspension is stored once: status == SUSPENDED (set and lifted by pros.services only).
     # Its moment is the "pro.suspended" audit row (pros.selectors.suspended_since).
     suspension_reason = models.TextField(blank=True)
+    # Late cancellations (3 within 30 days, checkin's rule): no new proposals while set; the
+    # moment it ends (cleared then by pros.services.pro_proposal_blocks_lift_expired).
+    proposals_blocked_until = models.DateTimeField(null=True, blank=True)
 
     # 0-100; higher means more proposals. Computed later from answers, honouring, ratings, rebookings.
     score = models.PositiveSmallIntegerField(
@@ -175,6 +187,7 @@ class Pro(models.Model):
             and self.status == Pro.Status.ACTIVE
             and not self.is_paused
             and self.is_id_verified
+            and self.proposals_blocked_until is None
         )
 
 

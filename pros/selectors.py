@@ -8,6 +8,7 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from core import clock
 from core.audit import subject_of
 from core.models import AuditEvent
 
@@ -83,6 +84,19 @@ def missing_for_proposals(pro: Pro) -> list[MissingItem]:
         missing.append(
             MissingItem(
                 "suspended", _("Your account is suspended: contact support"), "pros:onboarding"
+            )
+        )
+    if pro.proposals_blocked_until is not None:
+        until = clock.to_paris(pro.proposals_blocked_until).strftime("%d/%m/%Y %H:%M")
+        missing.append(
+            MissingItem(
+                "blocked",
+                _(
+                    "No new proposals until %(until)s: 3 sessions cancelled less than 24 hours "
+                    "before their start within 30 days. Contact support if this is a mistake."
+                )
+                % {"until": until},
+                "pros:onboarding",
             )
         )
     if pro.is_paused:

@@ -97,8 +97,9 @@ def pro_cancel_locked(record: SessionRecord, *, now, by, reason: str) -> None:
     booking = record.booking
     late = rules.is_late_pro_cancellation(start=booking.start, now=now)
     redispatch = rules.redispatch_after_pro_cancellation(start=booking.start, now=now)
-    record.late_cancellation = late
     records.close(record, Outcome.CANCELLED_BY_PRO, now=now, by=by, reason=reason)
+    record.late_cancellation = late  # after the outcome: the constraint ties the two
+    record.save(update_fields=["late_cancellation"])
     _cancel_booking(record, by=by, reason=reason)
     session_event(
         record, SessionEventKind.PRO_CANCELLED, actor=by, reason=record.cancel_reason, late=late

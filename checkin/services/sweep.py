@@ -10,7 +10,8 @@ the new state). Steps, in order:
 2. close the record of a booking cancelled outside check-in (support, bookings admin);
 3. the 5-day rule: a pending cleaning session past its deadline -> billing_cancelled;
 4. a session that needs no check-in -> done at its end, billable the day after;
-5. remind pros of pending declarations (day 1 and day 4 after the session).
+5. remind pros of pending declarations (day 1 and day 4 after the session);
+6. end the late-cancellation blocks of pros whose 48 hours are over (pros.services).
 """
 
 from dataclasses import dataclass
@@ -22,6 +23,8 @@ from django.db import transaction
 from bookings import services as booking_services
 from bookings.models import Booking
 from core import clock
+from pros import services as pro_services
+from pros.models import Pro
 
 from .. import locking, notifications, rules
 from ..events import SessionEventKind, session_event
@@ -31,9 +34,15 @@ from . import records
 
 @dataclass(frozen=True)
 class SweepChange:
-    action: str  # opened | closed_with_booking | billing_cancelled | auto_completed | reminded
-    booking_id: int
+    # opened | closed_with_booking | billing_cancelled | auto_completed | reminded | unblocked
+    action: str
+    booking_id: int | None
     detail: str = ""
+    pro_id: int | None = None
+
+    @property
+    def subject(self) -> str:
+        return f"booking #{self.booking_id}" if self.booking_id else f"pro #{self.pro_id}"
 
 
 def _paris(moment: datetime) -> str:
@@ -188,4 +197,12 @@ def checkin_sweep(
             seen.update(ids)
             if len(ids) < batch:
                 break
+    if dry_run:
+        blocked = Pro.objects.filter(proposals_blocked_until__lte=now).order_by("pk")
+        changes += [
+            SweepChange("unblocked", None, pro_id=pk) for pk in blocked.values_list("pk", flat=True)
+        ]
+    else:
+        for pk in pro_services.pro_proposal_blocks_lift_expired(now=now):
+            changes.append(SweepChange("unblocked", None, pro_id=pk))
     return changes

@@ -39,12 +39,15 @@ from .signup import REFERRAL_ALPHABET, pro_signup
 from .status import (
     lock_pro,
     pro_activate,
+    pro_block_new_proposals,
+    pro_proposal_blocks_lift_expired,
     pro_reactivate,
     pro_record_completed_session,
     pro_refresh_dispatch_index,
     pro_refresh_status,
     pro_set_paused,
     pro_suspend,
+    pro_unblock_new_proposals,
 )
 
 __all__ = [
@@ -65,7 +68,9 @@ __all__ = [
     "new_personal_link_slug",
     "normalize_iban",
     "pro_activate",
+    "pro_block_new_proposals",
     "pro_is_dispatchable",
+    "pro_proposal_blocks_lift_expired",
     "pro_reactivate",
     "pro_record_completed_session",
     "pro_refresh_dispatch_index",
@@ -78,6 +83,7 @@ __all__ = [
     "pro_set_zone",
     "pro_signup",
     "pro_suspend",
+    "pro_unblock_new_proposals",
     "pro_update_profile",
     "referral_invite_create",
     "time_off_add",

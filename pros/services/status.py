@@ -1,5 +1,6 @@
 """A pro's lifecycle: onboarding <-> active as the profile completes, suspension by support,
-the pause switch, and the dispatch index (ZoneCell) that follows every change."""
+the pause switch, the block of new proposals after late cancellations, and the dispatch index
+(ZoneCell) that follows every change."""
 
 from django.db import transaction
 from django.db.models import F
@@ -111,6 +112,56 @@ def pro_set_paused(*, pro: Pro, paused: bool, actor=None) -> Pro:
     audit(action="pro.paused" if paused else "pro.resumed", subject=pro, actor=actor)
     pro_refresh_dispatch_index(pro=pro)
     return pro
+
+
+@transaction.atomic
+def pro_block_new_proposals(*, pro: Pro, until, reason: str, by=None) -> Pro:
+    """No new proposals until `until` (checkin's late-cancellation rule). A longer block
+    already running is kept."""
+    pro = lock_pro(pro)
+    if pro.proposals_blocked_until is not None and pro.proposals_blocked_until >= until:
+        return pro
+    pro.proposals_blocked_until = until
+    pro.save(update_fields=["proposals_blocked_until"])
+    audit(
+        action="pro.proposals_blocked",
+        subject=pro,
+        actor=by,
+        data={"until": until.isoformat(), "reason": reason},
+    )
+    pro_refresh_dispatch_index(pro=pro)
+    return pro
+
+
+@transaction.atomic
+def pro_unblock_new_proposals(*, pro: Pro, by=None) -> Pro:
+    """End a block: support lifts it, or it is over (`pro_proposal_blocks_lift_expired`)."""
+    pro = lock_pro(pro)
+    if pro.proposals_blocked_until is None:
+        return pro
+    until = pro.proposals_blocked_until
+    pro.proposals_blocked_until = None
+    pro.save(update_fields=["proposals_blocked_until"])
+    audit(
+        action="pro.proposals_unblocked",
+        subject=pro,
+        actor=by,
+        data={"until": until.isoformat(), "lifted_early": by is not None},
+    )
+    pro_refresh_dispatch_index(pro=pro)
+    return pro
+
+
+def pro_proposal_blocks_lift_expired(*, now) -> list[int]:
+    """Clear every block whose end has come (run by the check-in sweep); the pros' ids."""
+    ids = list(
+        Pro.objects.filter(proposals_blocked_until__lte=now)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    for pro in Pro.objects.filter(pk__in=ids).order_by("pk"):
+        pro_unblock_new_proposals(pro=pro)
+    return ids
 
 
 def pro_record_completed_session(*, pro: Pro) -> None:

@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 from django.contrib.auth import get_user_model
 
+from bookings import tasks
 from bookings.models import BookingRequest
 from checkin import services
 from checkin.errors import BookingNotCancellable, FeeNotWaivable
@@ -14,12 +15,17 @@ from checkin.models import BillableItem, Outcome
 from core.errors import NotFound
 from notifications.models import Notification
 from pros.models import Pro
+from pros.selectors import missing_for_proposals
 from tests.checkin.helpers import NOW, at, kinds, record_of
 from tests.factories import booking_customer, dispatchable_pro
 
 pytestmark = pytest.mark.django_db
 
 SECOND = timedelta(seconds=1)
+
+
+def booking_service(pro):
+    return pro.services.get(slug="menage-2h")
 
 
 def cancel(booking, customer=None):
@@ -115,17 +121,26 @@ def test_customer_wants_to_cancel_cancels_on_their_behalf(clock, session, custom
 def test_pro_cancel_at_least_2_hours_ahead_dispatches_again_without_them(
     clock, session, pro, customer, django_capture_on_commit_callbacks
 ):
-    booking = session(NOW + timedelta(hours=2))
+    other = dispatchable_pro(services=[booking_service(pro)])
+    booking = session(NOW + timedelta(hours=3))
     with django_capture_on_commit_callbacks(execute=True):
         record = declare(booking, "pro_cancels", reason="Sick child")
-    assert record.outcome == Outcome.CANCELLED_BY_PRO and record.late_cancellation
+    assert record.outcome == Outcome.CANCELLED_BY_PRO and record_of(booking).late_cancellation
     assert not BillableItem.objects.filter(booking=booking).exists()
     again = BookingRequest.objects.exclude(pk=booking.request_id).get(customer=customer)
     assert again.start == booking.start and again.status == "dispatching"
     assert again.excluded_pro_id == pro.pk
+    tasks.dispatch_request(again.pk)  # the wake-up enqueued on commit
+    assert list(again.proposals.values_list("pro_id", flat=True)) == [other.pk]
     assert "session_redispatched" in kinds(booking)
     told = Notification.objects.get(user=customer.user, kind="session_pro_cancelled")
     assert "another pro" in told.body or "autre" in told.body
+
+
+def test_pro_cancel_2_hours_ahead_exactly_is_dispatched_again(clock, session, customer):
+    booking = session(NOW + timedelta(hours=2))
+    declare(booking, "pro_cancels", reason="Flat tyre")
+    assert BookingRequest.objects.filter(customer=customer).count() == 2
 
 
 def test_pro_cancel_under_2_hours_is_not_dispatched_again(clock, session, customer):
@@ -136,7 +151,8 @@ def test_pro_cancel_under_2_hours_is_not_dispatched_again(clock, session, custom
 
 def test_a_cancellation_24_hours_ahead_is_not_late(clock, session):
     booking = session(NOW + timedelta(hours=24))
-    assert declare(booking, "pro_cancels", reason="Moving").late_cancellation is False
+    declare(booking, "pro_cancels", reason="Moving")
+    assert record_of(booking).late_cancellation is False
 
 
 def test_three_late_cancellations_within_30_days_block_new_proposals_48_hours(clock, session, pro):
@@ -158,7 +174,26 @@ def test_three_late_cancellations_within_30_days_block_new_proposals_48_hours(cl
     assert Notification.objects.filter(
         user=pro.user, kind="pro_blocked_late_cancellations"
     ).exists()
+    assert pro.zone_cells.filter(dispatchable=True).count() == 0
+    assert "blocked" in [item.key for item in missing_for_proposals(pro)]  # why and until when
+
+    clock.move_to(until - SECOND)
+    assert "unblocked" not in [change.action for change in services.checkin_sweep()]
     clock.move_to(until)
+    assert [c.pro_id for c in services.checkin_sweep() if c.action == "unblocked"] == [pro.pk]
+    pro.refresh_from_db()
+    assert pro.proposals_blocked_until is None and pro.is_dispatchable
+    assert Pro.objects.dispatchable().filter(pk=pro.pk).exists()
+    assert pro.zone_cells.filter(dispatchable=False).count() == 0
+
+
+def test_support_lifts_a_block(clock, session, pro):
+    from pros import services as pro_services
+
+    pro_services.pro_block_new_proposals(pro=pro, until=NOW + timedelta(hours=48), reason="t")
+    assert not Pro.objects.dispatchable().filter(pk=pro.pk).exists()
+    support = get_user_model().objects.create_user(email="s@example.com", password="x")
+    pro_services.pro_unblock_new_proposals(pro=pro, by=support)
     assert Pro.objects.dispatchable().filter(pk=pro.pk).exists()
 
 

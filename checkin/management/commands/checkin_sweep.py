@@ -33,5 +33,5 @@ class Command(BaseCommand):
         as_of = clock.to_paris(moment).strftime("%Y-%m-%d %H:%M %Z")
         for change in changes:
             detail = f" ({change.detail})" if change.detail else ""
-            self.stdout.write(f"{change.action}: booking #{change.booking_id}{detail}")
+            self.stdout.write(f"{change.action}: {change.subject}{detail}")
         self.stdout.write(f"checkin_sweep as of {as_of}: {verb} change {len(changes)} session(s).")
