@@ -49,8 +49,11 @@ def message_send(*, booking: Booking, sender, side: str, body) -> Message:
     _check_party(booking, sender=sender, side=side)
     body = clean_text(body, field="body", required=True, max_length=rules.MESSAGE_MAX_LENGTH)
     with transaction.atomic():
-        # One sender's messages are written one after the other: the rate limit counts true.
-        get_user_model().objects.select_for_update().filter(pk=sender.pk).first()
+        # One sender's messages are written one after the other, so the rate limit counts
+        # true. FOR NO KEY UPDATE: rows that merely reference the user (the notification to
+        # them in the other side's send) are not blocked, so two sides writing at once never
+        # wait on each other in a circle.
+        get_user_model().objects.select_for_update(no_key=True).filter(pk=sender.pk).first()
         booking = Booking.objects.select_related("service", "customer__user", "pro__user").get(
             pk=booking.pk
         )
