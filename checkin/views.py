@@ -3,6 +3,7 @@ waivers, the "to declare" list. Thin: parse, call the same services as the API, 
 DomainError message. htmx posts get the fragment back; plain posts a redirect."""
 
 from django.contrib import messages
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -14,7 +15,16 @@ from pros.access import pro_required
 
 from . import selectors, services, ui
 from .forms import DeclarationForm
-from .models import BillableItem
+from .models import BillableItem, Declaration
+
+# Declarations that change the booking (its times or its status), not only the session panel.
+RELOAD_AFTER = {
+    Declaration.CHANGED,
+    Declaration.NO_SHOW,
+    Declaration.CUSTOMER_WANTS_TO_CANCEL,
+    Declaration.PRO_CANCELS,
+    Declaration.DONE,
+}
 
 
 def _get_booking_for_pro(request, pk) -> Booking:
@@ -60,6 +70,10 @@ def declare(request, pk):
         services.declaration_make(booking=booking, pro=request.pro, kind=kind, **values)
     except DomainError as error:
         return _answer(request, booking, error=_error_text(error), form=form)
+    if request.htmx and kind in RELOAD_AFTER and request.POST.get("from") != "home":
+        # The booking itself changed (times, status): the whole page shows it, not just the panel.
+        messages.success(request, _("Declaration recorded."))
+        return HttpResponse(headers={"HX-Refresh": "true"})
     return _answer(request, booking, success=_("Declaration recorded."))
 
 

@@ -467,3 +467,52 @@ CELERY_BEAT_SCHEDULE["payouts-sweep"] = {
     "schedule": timedelta(minutes=5),
     "options": {"expires": 4 * 60},
 }
+
+# --- The pro score (pros/scoring/; the README lists the rules) --------------------------------
+# 0-100 over the last SCORE_WINDOW_DAYS, from four components weighted in percent (sum 100):
+# responsiveness (proposals answered, and how fast for the time given; refusals never count),
+# reliability (sessions honoured vs cancelled late), rating (a Bayesian average of the stars),
+# loyalty (customers who book again or make the pro a favourite).
+SCORE_WINDOW_DAYS = env.int("SCORE_WINDOW_DAYS", default=90)
+SCORE_WEIGHTS = {
+    "responsiveness": env.int("SCORE_WEIGHT_RESPONSIVENESS", default=35),
+    "reliability": env.int("SCORE_WEIGHT_RELIABILITY", default=35),
+    "rating": env.int("SCORE_WEIGHT_RATING", default=15),
+    "loyalty": env.int("SCORE_WEIGHT_LOYALTY", default=15),
+}
+# A pro stays at the neutral PRO_DEFAULT_SCORE until this many weighing events in the window.
+SCORE_MIN_EVENTS = env.int("SCORE_MIN_EVENTS", default=5)
+# Responsiveness and reliability start from this many neutral (50) proposals / sessions, so
+# the first few events move them gently.
+SCORE_PRIOR_EVENTS = env.int("SCORE_PRIOR_EVENTS", default=3)
+# An answer given at the very end of the answer time earns this share (%) of an instant one
+# (linear in between); a proposal left to expire earns 0.
+SCORE_LAST_MOMENT_ANSWER_CREDIT = env.int("SCORE_LAST_MOMENT_ANSWER_CREDIT", default=50)
+# A late cancellation counts as this many sessions not honoured.
+SCORE_LATE_CANCEL_WEIGHT = env.int("SCORE_LATE_CANCEL_WEIGHT", default=2)
+# Rating: every pro starts with this many reviews of this many stars (the usual average),
+# which is the middle (50) of the component; 5 stars is 100, 1 star 0.
+SCORE_RATING_PRIOR_STARS = env.float("SCORE_RATING_PRIOR_STARS", default=4.5)
+SCORE_RATING_PRIOR_REVIEWS = env.int("SCORE_RATING_PRIOR_REVIEWS", default=5)
+# Loyalty: 50 + 50 * n / (n + this), n = rebookings + favourites in the window: it only adds
+# (75 at this n). Every component is 50, neutral, with no event of its kind.
+SCORE_LOYALTY_HALF = env.int("SCORE_LOYALTY_HALF", default=4)
+if sum(SCORE_WEIGHTS.values()) != 100:
+    raise ImproperlyConfigured("SCORE_WEIGHT_*: the four weights must add up to 100.")
+if min(SCORE_WEIGHTS.values()) < 0:
+    raise ImproperlyConfigured("SCORE_WEIGHT_*: weights cannot be negative.")
+if not 1 < SCORE_RATING_PRIOR_STARS < 5:
+    raise ImproperlyConfigured("SCORE_RATING_PRIOR_STARS must be strictly between 1 and 5.")
+if SCORE_WINDOW_DAYS < 1 or SCORE_LOYALTY_HALF < 1 or SCORE_PRIOR_EVENTS < 0:
+    raise ImproperlyConfigured(
+        "SCORE_WINDOW_DAYS and SCORE_LOYALTY_HALF must be >= 1, SCORE_PRIOR_EVENTS >= 0."
+    )
+if not 0 <= SCORE_LAST_MOMENT_ANSWER_CREDIT <= 100:
+    raise ImproperlyConfigured("SCORE_LAST_MOMENT_ANSWER_CREDIT is a percentage (0-100).")
+# 03:30 Paris every night: every pro's score again (events leave the 90-day window by time
+# alone), in chunks, under an advisory lock (a second run waits for nothing and skips).
+CELERY_BEAT_SCHEDULE["pros-recompute-scores"] = {
+    "task": "pros.tasks.recompute_scores",
+    "schedule": crontab(hour=3, minute=30),
+    "options": {"expires": 3 * 60 * 60},
+}

@@ -109,3 +109,11 @@ def test_the_pro_waives_a_fee_from_the_booking_page(clock, session, web):
     assert "waived" in response.content.decode()
     item.refresh_from_db()
     assert item.waived_at is not None
+
+
+def test_a_closing_declaration_reloads_the_whole_page(clock, session, web):
+    booking = session(NOW - timedelta(hours=2))
+    response = web.post(f"/pro/bookings/{booking.pk}/declare", {"kind": "done"}, headers=HTMX)
+    assert response.headers["HX-Refresh"] == "true"
+    page = web.get(f"/pro/bookings/{booking.pk}").content.decode()
+    assert "badge-outcome-done" in page and "Declaration recorded." in page
