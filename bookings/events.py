@@ -7,6 +7,9 @@ place. Support reads the timeline in the admin (labels below); the booking's pro
 the request's own steps and their own answers (`PRO_VISIBLE_KINDS`, `PRO_OWN_KINDS`).
 """
 
+from contextlib import contextmanager
+from contextvars import ContextVar
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -96,10 +99,28 @@ def event_label(kind: str) -> str:
     return EVENT_LABELS.get(kind, kind)
 
 
+# Rows the writers queue inside `written_together()` (None: written at once).
+_queued: ContextVar[list | None] = ContextVar("bookings_events_queued", default=None)
+
+
+@contextmanager
+def written_together():
+    """The writers called inside the block queue their rows, and one INSERT writes them all
+    when it ends without an error (the dispatch engine's batches: one statement per step, not
+    one per event). Use it inside the transaction."""
+    queued: list[BookingEvent] = []
+    token = _queued.set(queued)
+    try:
+        yield
+    finally:
+        _queued.reset(token)
+    BookingEvent.objects.bulk_create(queued)
+
+
 def _write(request, kind: EventKind, *, actor=None, booking=None, **data) -> BookingEvent:
     if actor is not None and not getattr(actor, "is_authenticated", False):
         actor = None  # an anonymous user is nobody: the row says "system"
-    return BookingEvent.objects.create(
+    event = BookingEvent(
         request=request,
         booking=booking,
         actor=actor,
@@ -107,6 +128,12 @@ def _write(request, kind: EventKind, *, actor=None, booking=None, **data) -> Boo
         data=data,
         created_at=clock.now(),
     )
+    queued = _queued.get()
+    if queued is None:
+        event.save(force_insert=True)
+    else:
+        queued.append(event)
+    return event
 
 
 def _reason(reason: str) -> dict:

@@ -6,9 +6,14 @@ back: see its docstring for why that cycle is harmless); the beat sweep every 30
 (settings.CELERY_BEAT_SCHEDULE) makes every due time certain even if a message is lost.
 """
 
+import logging
+
 from celery import shared_task
+from django.conf import settings
 
 from bookings.dispatch import engine
+
+logger = logging.getLogger(__name__)
 
 
 @shared_task(name="bookings.tasks.dispatch_request", ignore_result=True)
@@ -19,5 +24,14 @@ def dispatch_request(request_id: int) -> None:
 
 @shared_task(name="bookings.tasks.dispatch_sweep", ignore_result=True)
 def dispatch_sweep() -> int:
-    """Every due request, in SKIP LOCKED batches."""
-    return engine.dispatch_sweep()
+    """Every due request, in claimed batches. A pass that used its time yields and queues
+    the next one at once (a backlog is cleared pass after pass, none outliving the beat)."""
+    processed, finished = engine.sweep_pass()
+    if not finished:
+        try:
+            dispatch_sweep.apply_async(
+                queue=settings.CELERY_TASK_DEFAULT_QUEUE, expires=settings.DISPATCH_SWEEP_SECONDS
+            )
+        except Exception:  # the beat's next pass goes on anyway
+            logger.exception("could not queue the next dispatch sweep pass")
+    return processed

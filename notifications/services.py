@@ -2,6 +2,8 @@
 statement) and e-mails it from the `notifications` queue once the transaction commits."""
 
 import logging
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.db import transaction
 from django.utils import timezone
@@ -26,12 +28,38 @@ def notify(
 
     `title` and `body` are rendered by the caller in the recipient's language.
     """
-    notification = Notification.objects.create(
+    notification = Notification(
         user=user, kind=kind, title=str(title), body=str(body), url=url, data=data or {}
     )
+    queued = _queued.get()
+    if queued is not None:
+        queued.append((notification, email and bool(user.email)))
+        return notification
+    notification.save(force_insert=True)
     if email and user.email:
         _email_on_commit([notification.pk])
     return notification
+
+
+# Notifications notify() queues inside `written_together()` (None: written at once).
+_queued: ContextVar[list | None] = ContextVar("notifications_queued", default=None)
+
+
+@contextmanager
+def written_together():
+    """notify() calls inside the block queue their notifications; one INSERT writes them all
+    when the block ends without an error, and one queued task e-mails them after the commit
+    (the dispatch engine's batches). Use it inside the transaction."""
+    queued: list[tuple[Notification, bool]] = []
+    token = _queued.set(queued)
+    try:
+        yield
+    finally:
+        _queued.reset(token)
+    notify_many([notification for notification, _email in queued], email=False)
+    emailed = [notification.pk for notification, email in queued if email]
+    if emailed:
+        _email_on_commit(emailed)
 
 
 def notify_many(notifications: list[Notification], *, email: bool = True) -> list[Notification]:

@@ -32,13 +32,17 @@ class Candidate:
     score: int
     distance_m: int | None
     recent_proposals: int
+    # The pro's user, so the engine tells them without reading it again.
+    user_id: int = 0
+    user_email: str = ""
+    user_language: str = ""
 
 
 # A pro (column given as {pro}) may receive this request's proposal now: offers the service,
-# works then (Paris wall-clock), no day off, no booking within the travel buffer, not asked yet.
-# Each check is a per-row probe of a small index, evaluated only for the rows the zone-cell
-# index walk reaches. `OFFSET 0` keeps every EXISTS a sub-plan: pulled up into anti/semi-joins
-# they would make the planner search join orders (planning went from ~8 ms to under 1 ms).
+# works then (Paris wall-clock), no day off, no booking within the travel buffer, not asked yet,
+# not the customer themself. Each check is a per-row probe of a small index, evaluated only for
+# the rows the zone-cell walk reaches. `OFFSET 0` keeps every EXISTS a sub-plan: pulled up
+# into anti/semi-joins they would make the planner search join orders.
 _ELIGIBLE = """
     EXISTS (SELECT 1 FROM pros_pro_services ps
             WHERE ps.pro_id = {pro} AND ps.service_id = %(service)s OFFSET 0)
@@ -53,15 +57,44 @@ _ELIGIBLE = """
                       AND b.busy && tstzrange(%(start)s, %(busy_end)s, '[)') OFFSET 0)
     AND NOT EXISTS (SELECT 1 FROM bookings_proposal q
                     WHERE q.request_id = %(request)s AND q.pro_id = {pro} OFFSET 0)
-    AND {pro} <> %(own_pro)s
+    AND {pro} <> (SELECT COALESCE(MAX(own.id), 0) FROM pros_pro own
+                  JOIN customers_customer me ON me.user_id = own.user_id
+                  WHERE me.id = %(customer)s)
     AND {pro} <> %(excluded_pro)s
 """
 
-# The walk over the zone-cell index reads `zc.dispatchable`, the pro's DISPATCHABLE_SQL
-# denormalised onto their cells (so the index can be partial on it).
+# The next row of the zone-cell index (cell, score DESC, distance_m, pro_id) WHERE dispatchable
+# after `walk`'s row: the rest of its score group, else the first row of a lower score. Both are
+# one index descent (ORDER BY the index, LIMIT 1), and the second runs only when the first
+# finds nothing.
+_NEXT_ON_INDEX = """(
+    (SELECT zc.pro_id, zc.score, zc.distance_m FROM pros_zonecell zc
+     WHERE zc.cell = %(cell)s AND zc.dispatchable AND zc.score = walk.score
+       AND (zc.distance_m, zc.pro_id) > (walk.distance_m, walk.pro_id)
+     ORDER BY zc.distance_m, zc.pro_id LIMIT 1)
+    UNION ALL
+    (SELECT zc.pro_id, zc.score, zc.distance_m FROM pros_zonecell zc
+     WHERE zc.cell = %(cell)s AND zc.dispatchable AND zc.score < walk.score
+     ORDER BY zc.score DESC, zc.distance_m, zc.pro_id LIMIT 1)
+    LIMIT 1
+)"""
+
+# Whether the walk's row {z} is taken (not a favourite or past pro, who are ranked above, and
+# eligible); evaluated only while the walk goes on.
+_WALK_TAKES = (
+    "NOT EXISTS (SELECT 1 FROM priority WHERE priority.pro_id = {z}.pro_id) AND "
+    + _ELIGIBLE.format(pro="{z}.pro_id")
+)
+
+# The ranked query. `walk` follows the zone-cell index one row per step (a recursive CTE is
+# evaluated only as far as it recurses), carrying how many rows it took and the (score,
+# distance) of the limit-th: it stops at the first row past the limit that is not tied with
+# it, so the early stop comes from the query's shape, never from the planner's estimates, and
+# the work grows with the rows walked, not with the pros in the cell. The walk reads
+# `zc.dispatchable`, the pro's DISPATCHABLE_SQL denormalised onto their cells.
 _RANKED = (
     """
-WITH priority AS (
+WITH RECURSIVE priority AS (
     SELECT pro_id, MIN(rank) AS rank FROM (
         SELECT f.pro_id, %(rank_favorite)s AS rank FROM bookings_favorite f
         WHERE f.customer_id = %(customer)s
@@ -78,22 +111,52 @@ preferred AS (
     + _ELIGIBLE.format(pro="zc.pro_id")
     + """
 ),
+walk (pro_id, score, distance_m, taken, found, tie_score, tie_distance, stop) AS (
+    SELECT first.pro_id, first.score, first.distance_m, took.taken, took.taken::int,
+           CASE WHEN took.taken AND %(limit)s = 1 THEN first.score END,
+           CASE WHEN took.taken AND %(limit)s = 1 THEN first.distance_m END,
+           false
+    FROM (SELECT zc.pro_id, zc.score, zc.distance_m FROM pros_zonecell zc
+          WHERE zc.cell = %(cell)s AND zc.dispatchable
+          ORDER BY zc.score DESC, zc.distance_m, zc.pro_id LIMIT 1) first
+    CROSS JOIN LATERAL (SELECT """
+    + _WALK_TAKES.format(z="first")
+    + """ AS taken) took
+  UNION ALL
+    SELECT nxt.pro_id, nxt.score, nxt.distance_m, took.taken,
+           walk.found + took.taken::int,
+           CASE WHEN walk.tie_score IS NULL AND took.taken AND walk.found + 1 = %(limit)s
+                THEN nxt.score ELSE walk.tie_score END,
+           CASE WHEN walk.tie_score IS NULL AND took.taken AND walk.found + 1 = %(limit)s
+                THEN nxt.distance_m ELSE walk.tie_distance END,
+           past.stop
+    FROM walk
+    CROSS JOIN LATERAL """
+    + _NEXT_ON_INDEX
+    + """ nxt
+    CROSS JOIN LATERAL (
+        SELECT walk.found >= %(limit)s
+               AND (nxt.score, nxt.distance_m) IS DISTINCT FROM (walk.tie_score, walk.tie_distance)
+               AS stop
+    ) past
+    CROSS JOIN LATERAL (
+        SELECT CASE WHEN past.stop THEN false ELSE """
+    + _WALK_TAKES.format(z="nxt")
+    + """ END AS taken
+    ) took
+    WHERE NOT walk.stop
+),
 walked AS (
-    SELECT zc.pro_id, %(rank_other)s AS rank, zc.score, zc.distance_m
-    FROM pros_zonecell zc
-    WHERE zc.cell = %(cell)s AND zc.dispatchable
-      AND zc.pro_id NOT IN (SELECT pro_id FROM priority)
-      AND """
-    + _ELIGIBLE.format(pro="zc.pro_id")
-    + """
-    ORDER BY zc.score DESC, zc.distance_m
-    FETCH FIRST %(limit)s ROWS WITH TIES
+    SELECT pro_id, %(rank_other)s AS rank, score, distance_m FROM walk WHERE taken
 ),
 found AS (SELECT * FROM preferred UNION ALL SELECT * FROM walked)
 SELECT found.pro_id, found.rank, found.score, found.distance_m,
        (SELECT count(*) FROM bookings_proposal r
-        WHERE r.pro_id = found.pro_id AND NOT r.is_bonus AND r.sent_at >= %(since)s) AS recent
+        WHERE r.pro_id = found.pro_id AND NOT r.is_bonus AND r.sent_at >= %(since)s) AS recent,
+       u.id, u.email, u.language
 FROM found
+JOIN pros_pro pro ON pro.id = found.pro_id
+JOIN core_user u ON u.id = pro.user_id
 ORDER BY found.rank, found.score DESC, found.distance_m, recent, found.pro_id
 LIMIT %(limit)s
 """
@@ -104,8 +167,10 @@ _EXCLUSIVE = (
     """
 SELECT pro.id, %(rank_exclusive)s, pro.score, NULL,
        (SELECT count(*) FROM bookings_proposal r
-        WHERE r.pro_id = pro.id AND NOT r.is_bonus AND r.sent_at >= %(since)s)
+        WHERE r.pro_id = pro.id AND NOT r.is_bonus AND r.sent_at >= %(since)s),
+       u.id, u.email, u.language
 FROM pros_pro pro
+JOIN core_user u ON u.id = pro.user_id
 WHERE pro.id = %(exclusive)s AND """
     + DISPATCHABLE_SQL.format(t="pro")
     + """
@@ -113,13 +178,11 @@ WHERE pro.id = %(exclusive)s AND """
     + _ELIGIBLE.format(pro="pro.id")
 )
 
-
-def _own_pro_id(request: BookingRequest) -> int:
-    """A person who is both customer and pro is never sent their own request."""
-    return (
-        Pro.objects.filter(user_id=request.customer.user_id).values_list("pk", flat=True).first()
-        or 0
-    )
+# JIT compiles a plan once its estimated cost crosses jit_above_cost, which a recursive walk's
+# estimate can: 20+ ms of compiling for a query that runs in 1-2. Off for this statement only:
+# SET LOCAL travels in the same round trip (client-side binding sends one simple query, which
+# PostgreSQL runs as one transaction) and ends with the transaction.
+_JIT_OFF = "SET LOCAL jit = off;\n"
 
 
 def candidate_params(request: BookingRequest, *, limit: int, now: datetime | None = None):
@@ -132,7 +195,6 @@ def candidate_params(request: BookingRequest, *, limit: int, now: datetime | Non
         "service": request.service_id,
         "request": request.pk,
         "customer": request.customer_id,
-        "own_pro": _own_pro_id(request),
         # Sent again after a pro cancelled: never back to that pro.
         "excluded_pro": request.excluded_pro_id or 0,
         "cell": request.address.h3_cell,
@@ -145,8 +207,16 @@ def candidate_params(request: BookingRequest, *, limit: int, now: datetime | Non
     }
 
 
+# What `candidates_for` needs to know of an exclusive request's pro: not asked yet.
+NOT_ASKED = object()
+
+
 def candidates_for(
-    request: BookingRequest, *, limit: int, now: datetime | None = None
+    request: BookingRequest,
+    *,
+    limit: int,
+    now: datetime | None = None,
+    exclusive_status=None,
 ) -> list[Candidate]:
     """The next `limit` pros to ask, best first, in one indexed query.
 
@@ -155,6 +225,8 @@ def candidates_for(
     completed a session for this customer, then the zone-cell index walked in (score desc,
     distance) order and stopped after `limit` rows (plus ties, so the fairness tie-break -
     fewest proposals in the last 7 days - sees every pro tied at the boundary).
+    `exclusive_status` (the exclusive pro's proposal status, or NOT_ASKED) spares the read of
+    it when the caller has it already.
     """
     if limit <= 0:
         return []
@@ -162,19 +234,26 @@ def candidates_for(
     if params is None:
         return []
     if request.exclusive_pro_id:
-        asked = Proposal.objects.filter(request=request, pro_id=request.exclusive_pro_id).first()
-        if asked is None:
+        if exclusive_status is None:
+            asked = (
+                Proposal.objects.filter(request=request, pro_id=request.exclusive_pro_id)
+                .values_list("status", flat=True)
+                .first()
+            )
+            exclusive_status = NOT_ASKED if asked is None else asked
+        if exclusive_status is NOT_ASKED:
             rows = _fetch(_EXCLUSIVE, {**params, "exclusive": request.exclusive_pro_id})
             if rows or not request.fallback_to_others:
                 return rows
-        elif asked.status == Proposal.Status.SENT or not request.fallback_to_others:
+        elif exclusive_status == Proposal.Status.SENT or not request.fallback_to_others:
             return []
     return _fetch(_RANKED, params)
 
 
 def _fetch(sql: str, params: dict) -> list[Candidate]:
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(_JIT_OFF + sql, params)
+        cursor.nextset()  # past the SET's empty result
         return [Candidate(*row) for row in cursor.fetchall()]
 
 

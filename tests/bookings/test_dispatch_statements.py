@@ -1,0 +1,102 @@
+"""What a dispatch step costs the database, pinned: at most 8 statements for one request
+(the SAVEPOINT and RELEASE of the test's transaction included), whatever the wave size; the
+sweep claims due requests in batches at a few statements per request; notification e-mails
+leave through their own queue after the commit, never inside the step."""
+
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+
+from bookings import services, tasks
+from bookings.models import BookingRequest, Proposal
+from tests.bookings.helpers import NOW, at, sent_to
+from tests.factories import booking_customer, booking_request_row
+from wecasa.celery import app as celery_app
+
+pytestmark = pytest.mark.django_db
+
+STEP_MAX_STATEMENTS = 8
+
+
+def test_the_first_proposal_costs_at_most_8_statements(
+    clock, make_pro, customer, address, service, django_assert_max_num_queries
+):
+    best = make_pro(score=90)
+    make_pro(score=80)
+    request = services.booking_request_create(
+        customer=customer, address=address, service=service, start=at(3, 10)
+    )
+    with django_assert_max_num_queries(STEP_MAX_STATEMENTS):
+        tasks.dispatch_request(request.pk)
+    assert sent_to(request) == [best.pk]
+    assert best.user.notifications.filter(kind="proposal_new").count() == 1
+
+
+def test_a_wave_of_three_costs_the_same(
+    clock, make_pro, customer, address, service, django_assert_max_num_queries
+):
+    pros = [make_pro(score=90 - i) for i in range(4)]
+    request = services.booking_request_create(
+        customer=customer, address=address, service=service, start=NOW + timedelta(hours=4)
+    )
+    with django_assert_max_num_queries(STEP_MAX_STATEMENTS):
+        tasks.dispatch_request(request.pk)
+    assert sent_to(request) == [pro.pk for pro in pros[:3]]
+
+
+def test_handing_on_after_a_refusal_or_an_expiry_costs_at_most_8_statements(
+    clock, make_pro, book, django_assert_max_num_queries
+):
+    first, second, third = make_pro(score=90), make_pro(score=80), make_pro(score=70)
+    request = book(at(3, 10))
+    services.proposal_refuse(proposal=request.proposals.get(pro=first), pro=first)
+    with django_assert_max_num_queries(STEP_MAX_STATEMENTS):
+        tasks.dispatch_request(request.pk)
+    assert sent_to(request) == [second.pk]
+
+    clock.shift(timedelta(minutes=60))  # the second pro's answer time is over
+    with django_assert_max_num_queries(STEP_MAX_STATEMENTS):
+        tasks.dispatch_request(request.pk)
+    assert request.proposals.get(pro=second).status == Proposal.Status.EXPIRED
+    assert sent_to(request) == [third.pk]
+
+
+def test_the_sweep_costs_a_few_statements_per_request(
+    clock, make_pro, service, django_assert_max_num_queries
+):
+    for score in (90, 80):
+        make_pro(score=score)
+    requests = []
+    for day in range(10):
+        customer, address = booking_customer()
+        request = booking_request_row(
+            customer=customer, address=address, service=service, start=at(3 + day, 10)
+        )
+        BookingRequest.objects.filter(pk=request.pk).update(next_dispatch_at=NOW)
+        requests.append(request)
+    # One claim, one candidate query per request, one INSERT per table (3), one UPDATE, the
+    # batch's SAVEPOINT/RELEASE, and the pass's last claim (stray expiries) with its own pair.
+    with django_assert_max_num_queries(len(requests) + 10):
+        assert services.dispatch_sweep() == len(requests)
+    assert Proposal.objects.filter(request__in=requests, status="sent").count() == len(requests)
+    assert not BookingRequest.objects.filter(
+        pk__in=[r.pk for r in requests], next_dispatch_at__lte=NOW
+    )
+
+
+def test_e_mails_leave_after_the_commit_on_the_notifications_queue(
+    clock, make_pro, customer, address, service, django_capture_on_commit_callbacks
+):
+    pro = make_pro()
+    request = services.booking_request_create(
+        customer=customer, address=address, service=service, start=at(3, 10)
+    )
+    with django_capture_on_commit_callbacks() as callbacks:
+        tasks.dispatch_request(request.pk)
+        assert mail.outbox == []  # nothing is sent inside the step
+    for callback in callbacks:
+        callback()  # in production: one message to the notifications queue
+    assert [message.to for message in mail.outbox] == [[pro.user.email]]
+    route = celery_app.amqp.router.route({}, "notifications.tasks.send_notification_emails")
+    assert route["queue"].name == "notifications"
