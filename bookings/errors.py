@@ -39,6 +39,14 @@ class ProposalUnavailable(Conflict):
     default_message = gettext_lazy("This proposal is no longer available.")
 
 
+class DuplicateRequest(Conflict):
+    """A second open request for the same home (customer and address) at an overlapping time:
+    the database's exclusion constraint refuses it (a retried POST cannot dispatch twice)."""
+
+    code = "duplicate_request"
+    default_message = gettext_lazy("A request for this address at that time is already open.")
+
+
 class AgendaConflict(Conflict):
     code = "agenda_conflict"
     default_message = gettext_lazy("This session overlaps another one in the agenda.")

@@ -95,6 +95,27 @@ class BookingRequest(models.Model):
             models.CheckConstraint(
                 condition=models.Q(end__gt=models.F("start")), name="request_end_after_start"
             ),
+            # One open request per home and time: a retried POST (or a double tap) cannot
+            # dispatch twice and book two pros for one home at one time. Whatever the service:
+            # the services map a violation to 409 `duplicate_request`.
+            ExclusionConstraint(
+                name="request_one_open_per_home_and_time",
+                expressions=[
+                    ("customer", RangeOperators.EQUAL),
+                    ("address", RangeOperators.EQUAL),
+                    (
+                        models.Func(  # tstzrange(start, end): [start, end)
+                            models.F("start"),
+                            models.F("end"),
+                            function="TSTZRANGE",
+                            output_field=DateTimeRangeField(),
+                        ),
+                        RangeOperators.OVERLAPS,
+                    ),
+                ],
+                # OPEN_STATUSES (a Meta class cannot see its model's names).
+                condition=models.Q(status__in=["dispatching", "awaiting_customer"]),
+            ),
             models.CheckConstraint(
                 condition=models.Q(
                     price_cents=models.F("pro_net_cents") + models.F("platform_share_cents")

@@ -21,7 +21,7 @@ from pros.selectors import missing_for_proposals
 from . import selectors, services
 from .forms import CounterForm, SessionForm
 from .models import Booking, Proposal
-from .rules import proposal_is_answerable
+from .rules import HORIZON_MESSAGES, proposal_is_answerable
 
 # How often the dashboard asks for new proposals (seconds); cheap: a handful of queries.
 POLL_SECONDS = 5
@@ -191,8 +191,9 @@ def proposal_counter(request, pk):
     proposal = _get_proposal_for_pro(request, pk)
     form = CounterForm(request.POST, auto_id=f"p{proposal.pk}_%s")
     if not form.is_valid():
-        # The field's own message when it has one (e.g. "Too far in the future.").
-        error = next(iter(form.errors.get("start", [])), _("Choose a date and a time."))
+        error = _("Choose a date and a time.")
+        if any(form.has_error("start", code) for code in HORIZON_MESSAGES):
+            error = form.errors["start"][0]  # "Too far in the future."
         if request.htmx:
             return _render_card(request, proposal, error=error, counter_form=form)
         messages.error(request, error)

@@ -104,3 +104,34 @@ class AuditEvent(models.Model):
 
     def __str__(self):
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.action} {self.subject}"
+
+
+class IdempotencyRecord(models.Model):
+    """One `Idempotency-Key` an API client sent with a POST (core.idempotency): the request's
+    fingerprint and, once it succeeded, the answer to replay to a retry. Unique per user and
+    key, so two concurrent requests with one key cannot both run."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=255)
+    # sha256 of the method, the path and the body: "the same request".
+    fingerprint = models.CharField(max_length=64)
+    # The answer, once the first request succeeded; empty while it runs.
+    status_code = models.PositiveSmallIntegerField(null=True, blank=True)
+    content_type = models.CharField(max_length=100, blank=True)
+    body = models.TextField(blank=True)
+    # While it runs: a retry before this moment hears 409; after it, the request is taken as
+    # lost (a killed worker) and the retry runs instead.
+    locked_until = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    # After this the key is forgotten (IDEMPOTENCY_KEY_TTL); a beat task deletes the row.
+    expires_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        verbose_name = _("idempotency key")
+        verbose_name_plural = _("idempotency keys")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], name="idempotency_key_once_per_user")
+        ]
+
+    def __str__(self):
+        return f"{self.user_id}:{self.key}"

@@ -18,6 +18,8 @@ from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
 from drf_spectacular.plumbing import ResolvedComponent, build_bearer_security_scheme_object
 
+from . import idempotency_middleware
+
 ERROR_SCHEMA = {
     "type": "object",
     "description": "Every error answer: a stable code, a message in the request's language, "
@@ -75,6 +77,7 @@ class AutoSchema(SpectacularAutoSchema):
         responses = operation["responses"]
         for status in self._error_statuses(operation):
             responses.setdefault(status, {"description": _DESCRIPTIONS[status]})
+        idempotency_middleware.document(operation, view=self.view, method=self.method)
         for status, response in responses.items():
             if status.startswith("4") and "content" not in response:
                 response["content"] = {"application/json": {"schema": component.ref}}

@@ -108,6 +108,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # `Idempotency-Key` on the API's POSTs: a retry replays the first answer (core.idempotency).
+    "core.idempotency_middleware.IdempotencyMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -269,6 +271,10 @@ REST_FRAMEWORK = {
     # Throttles key on REMOTE_ADDR unless proxies are configured (see NUM_PROXIES above).
     "NUM_PROXIES": NUM_PROXIES,
 }
+# `Idempotency-Key`: how long a key (and the answer it replays) is kept, and how long a request
+# holding one may run before a retry takes it as lost (core.idempotency).
+IDEMPOTENCY_KEY_TTL = timedelta(hours=env.int("IDEMPOTENCY_KEY_TTL_HOURS", default=24))
+IDEMPOTENCY_LEASE = timedelta(seconds=env.int("IDEMPOTENCY_LEASE_SECONDS", default=60))
 # Deepest JSON nesting an API body may have (core.api_input.JSONParser).
 API_JSON_MAX_DEPTH = env.int("API_JSON_MAX_DEPTH", default=32)
 REST_KNOX = {
@@ -411,6 +417,13 @@ if (
     )
 # Every 60 s: the 5-day rule (billing cancelled), sessions that close by themselves at their
 # end, reminders to declare. Deadlines are indexed columns; a missed run delays by one run.
+# Hourly: forget the Idempotency-Keys past IDEMPOTENCY_KEY_TTL (in batches; core/tasks.py).
+CELERY_BEAT_SCHEDULE["idempotency-purge"] = {
+    "task": "core.tasks.purge_idempotency_keys",
+    "schedule": timedelta(hours=1),
+    "options": {"expires": 30 * 60},
+}
+
 CELERY_BEAT_SCHEDULE["checkin-sweep"] = {
     "task": "checkin.tasks.checkin_sweep",
     "schedule": timedelta(seconds=60),

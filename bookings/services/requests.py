@@ -4,7 +4,7 @@ declines."""
 
 from datetime import datetime, timedelta
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from core import clock
@@ -20,6 +20,7 @@ from ..dispatch.candidates import zone_has_pro
 from ..dispatch.wakeups import wake
 from ..errors import (
     AgendaConflict,
+    DuplicateRequest,
     NoProInArea,
     NotYourCustomer,
     PaymentMethodRequired,
@@ -35,6 +36,25 @@ from ..selectors.customer import pro_served_customer
 from .bookings import book
 
 Status = BookingRequest.Status
+
+
+# The exclusion constraint on BookingRequest: one open request per home (customer, address)
+# and time.
+ONE_OPEN_PER_HOME_AND_TIME = "request_one_open_per_home_and_time"
+
+
+def insert_open_request(**fields) -> BookingRequest:
+    """Insert an open request. The database refuses a second open request of the customer at
+    the same address with an overlapping time (a retried POST, a double tap, two devices):
+    409 `duplicate_request`. Any other integrity error is a bug and goes up as is."""
+    try:
+        with transaction.atomic():
+            return BookingRequest.objects.create(**fields)
+    except IntegrityError as exc:
+        diag = getattr(exc.__cause__, "diag", None)
+        if getattr(diag, "constraint_name", None) == ONE_OPEN_PER_HOME_AND_TIME:
+            raise DuplicateRequest() from exc
+        raise
 
 
 def customer_ensure_may_book(*, customer) -> None:
@@ -83,7 +103,9 @@ def booking_request_create(
 ) -> BookingRequest:
     """A customer's request. Refusals in this order: blacklisted (403), bad input (400
     invalid), no card, less than BOOKING_MIN_LEAD ahead, nobody covers the address (or, for
-    an exclusive request, the pro is not free then). Dispatch starts on commit."""
+    an exclusive request, the pro is not free then), and last, from the database, an open
+    request of the customer at this address overlapping it (409 duplicate_request: a retried
+    POST). Dispatch starts on commit."""
     customer_ensure_may_book(customer=customer)
     check_aware(start)
     if service is None or not service.is_active:
@@ -113,7 +135,7 @@ def booking_request_create(
         raise NoProInArea()
 
     with transaction.atomic():
-        request = BookingRequest.objects.create(
+        request = insert_open_request(
             customer=customer,
             service=service,
             address=address,
@@ -177,7 +199,7 @@ def pro_session_propose(
         raise AgendaConflict()
     with transaction.atomic():
         deadline = booking_deadline(start)
-        request = BookingRequest.objects.create(
+        request = insert_open_request(
             customer=customer,
             service=service,
             address=address,

@@ -114,9 +114,9 @@ def test_fairness_sees_pros_tied_beyond_the_limit(
     clock, make_pro, request_row, customer, address, service
 ):
     pros = [make_pro() for _ in range(4)]
-    for pro in pros[:3]:
+    for day, pro in enumerate(pros[:3], start=6):  # one open request per home and time
         other = booking_request_row(
-            customer=customer, address=address, service=service, start=at(6, 10)
+            customer=customer, address=address, service=service, start=at(day, 10)
         )
         Proposal.objects.create(
             request=other,
