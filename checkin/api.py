@@ -245,6 +245,7 @@ class ProBookingListApi(BookingsProBookingListApi):
 
     @extend_schema(
         tags=["pro"],
+        summary="My bookings; ?to_declare=true: those awaiting a closing declaration",
         parameters=[
             OpenApiParameter(
                 "to_declare",

@@ -24,6 +24,7 @@ from bookings import services as booking_services
 from bookings.models import Booking, BookingRequest, Favorite, Proposal
 from bookings.rules import booking_deadline
 from catalog.models import Service
+from checkin.demo import seed_checkin_sessions
 from core import clock
 from customers import services as customer_services
 from customers.models import Address, Customer
@@ -103,6 +104,9 @@ class Command(BaseCommand):
         self._history(customers[0], pros[:3], support)
         seed_money_history(
             pros=pros[:4], customers=customers[1:], past_booking=self._past_booking, support=support
+        )
+        seed_checkin_sessions(
+            pros=pros, customers=customers, past_booking=self._past_booking, log=self.stdout.write
         )
         self.stdout.write(
             self.style.SUCCESS(
