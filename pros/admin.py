@@ -3,6 +3,7 @@
 from django import forms
 from django.contrib import admin
 from django.core.files.uploadedfile import UploadedFile
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -12,6 +13,8 @@ from core.errors import DomainError
 
 from . import rules, selectors, services
 from .models import Document, Pro, ReferralInvite, TimeOff, WorkingHours
+from .scoring import score_explained as explain_score
+from .scoring.chart import score_chart
 
 
 def _document_link(document):
@@ -118,7 +121,13 @@ class ProAdmin(ServiceOnlyAdmin):
     # pros.services.pro_update_profile (save_model).
     form = ProAdminForm
     editable_fields = ("photo", "bio")
-    readonly_fields = ["services_list", "zone_summary", "missing", "suspended_since"]
+    readonly_fields = [
+        "services_list",
+        "zone_summary",
+        "missing",
+        "suspended_since",
+        "score_explained",
+    ]
     fieldsets = [
         (
             None,
@@ -138,7 +147,7 @@ class ProAdmin(ServiceOnlyAdmin):
             _("Zone and availability"),
             {"fields": ["zone_summary", "is_paused", "proposals_blocked_until"]},
         ),
-        (_("Activity"), {"fields": ["score", "completed_sessions_count"]}),
+        (_("Activity"), {"fields": ["score", "score_explained", "completed_sessions_count"]}),
         (
             _("Payouts"),
             {"fields": ["iban", "bic", "account_holder", "payout_frequency", "gateway_account_id"]},
@@ -176,6 +185,15 @@ class ProAdmin(ServiceOnlyAdmin):
     @admin.display(description=_("suspended since"))
     def suspended_since(self, obj):
         return selectors.suspended_since(obj) or "-"
+
+    @admin.display(description=_("score explained"))
+    def score_explained(self, obj):
+        """What the pro's My score page shows: each part, what it counted, 12 weeks."""
+        if obj.pk is None:
+            return "-"
+        explained = explain_score(obj)
+        chart = score_chart(explained.history, neutral=explained.neutral_score)
+        return render_to_string("pros/admin/score.html", {"explained": explained, "chart": chart})
 
     @admin.display(description=_("services"))
     def services_list(self, obj):

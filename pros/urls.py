@@ -16,6 +16,7 @@ urlpatterns = [
         name="password_reset_confirm",
     ),
     path("onboarding", views.onboarding, name="onboarding"),
+    path("score", views.score, name="score"),
     path("settings", views.settings_index, name="settings"),
     path("settings/profile", views.settings_profile, name="settings_profile"),
     path("settings/services", views.settings_services, name="settings_services"),

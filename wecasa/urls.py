@@ -14,6 +14,7 @@ api_v1 = [
     path("docs", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
     path("", include("catalog.api_urls")),
     path("", include("customers.api_urls")),
+    path("", include("pros.api_urls")),
     # Before bookings: checkin extends `pro/bookings` (?to_declare=true) and adds below it.
     path("", include("checkin.api_urls")),
     path("", include("bookings.api_urls")),

@@ -1,6 +1,8 @@
 """The 12-week score chart of the My score page: server-rendered SVG geometry (no script, no
-CDN, CSP-clean), a line over 0-100 with the neutral score marked."""
+CDN, CSP-clean), a line with the neutral score marked, over the range the weeks cover (in
+steps of 10, at least 40 points tall) so that a change of a few points shows."""
 
+import math
 from dataclasses import dataclass
 
 from core import clock
@@ -29,8 +31,14 @@ def score_chart(history, *, neutral: int) -> dict:
     count = max(len(history), 2)
     step = (WIDTH - 2 * PAD_X) / (count - 1)
 
+    scores = [point.score for point in history] + [neutral]
+    low = max(0, math.floor((min(scores) - 5) / 10) * 10)
+    high = min(100, math.ceil((max(scores) + 5) / 10) * 10)
+    while high - low < 40:
+        low, high = max(0, low - 10), min(100, high + 10)
+
     def y_of(score):
-        return round(plot_bottom - (plot_bottom - PAD_TOP) * score / 100)
+        return round(plot_bottom - (plot_bottom - PAD_TOP) * (score - low) / (high - low))
 
     dots = []
     for index, point in enumerate(history):
@@ -52,7 +60,9 @@ def score_chart(history, *, neutral: int) -> dict:
         "baseline": plot_bottom,
         "label_y": HEIGHT - 4,
         "neutral_y": y_of(neutral),
-        "top_y": y_of(100),
+        "low": low,
+        "high": high,
+        "top_y": y_of(high),
         "points": " ".join(f"{dot.x},{dot.y}" for dot in dots),
         "dots": dots,
         "first": dots[0].score if dots else None,

@@ -27,6 +27,11 @@ class Component:
     raise_it: str  # what would raise it
     is_best_lever: bool = False
 
+    @property
+    def room(self) -> int:
+        """Points of score this part could still bring (at 100)."""
+        return round(self.weight * (100 - self.value) / 100)
+
 
 @dataclass(frozen=True)
 class WeekPoint:
@@ -45,6 +50,7 @@ class ScoreExplained:
     refused: int
     components: list[Component]
     history: list[WeekPoint]  # oldest first, the last one now
+    facts: dict  # the counts behind the components (API)
 
     @property
     def best_lever(self) -> Component | None:
@@ -181,7 +187,7 @@ def score_explained(pro, *, now: datetime | None = None) -> ScoreExplained:
     weights = settings.SCORE_WEIGHTS
     titles = _titles()
     values = {key: round(float(row[column])) for key, column, _words in _PARTS}
-    # The best lever: the component whose gap to 100 costs the most points of score.
+    # The best lever: the part whose gap to 100 costs the most points of score.
     lever = max(values, key=lambda key: weights[key] * (100 - values[key]))
     components = []
     for key, _column, words in _PARTS:
@@ -207,4 +213,24 @@ def score_explained(pro, *, now: datetime | None = None) -> ScoreExplained:
         refused=row["refused"],
         components=components,
         history=[WeekPoint(at=r["as_of"], score=r["score"]) for r in rows],
+        facts=_facts(row),
     )
+
+
+def _facts(row) -> dict:
+    return {
+        "proposals": row["proposals"],
+        "answered": row["answered"],
+        "expired": row["expired"],
+        "refused": row["refused"],
+        "average_answer_seconds": (
+            None if row["answer_seconds"] is None else round(float(row["answer_seconds"]))
+        ),
+        "honoured": row["honoured"],
+        "late_cancellations": row["late_cancels"],
+        "ratings": row["ratings"],
+        "average_rating": (round(row["stars"] / row["ratings"], 2) if row["ratings"] else None),
+        "counted_rating": round(float(row["rating_stars"]), 2),
+        "rebooked": row["rebooked"],
+        "favourites": row["favourites"],
+    }

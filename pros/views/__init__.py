@@ -4,6 +4,7 @@
   settings.py   onboarding checklist and the settings pages
   documents.py  document upload and the access-checked file
   public.py     the public page of a personal link
+  score.py      the My score page
 URL names are in pros/urls.py; every name stays importable from `pros.views`.
 """
 
@@ -19,6 +20,7 @@ from .account import (
 )
 from .documents import document_file, settings_documents
 from .public import public_profile
+from .score import score
 from .settings import (
     onboarding,
     settings_availability,
@@ -46,6 +48,7 @@ __all__ = [
     "password_reset_done",
     "pro_required",
     "public_profile",
+    "score",
     "settings_availability",
     "settings_bank",
     "settings_documents",
