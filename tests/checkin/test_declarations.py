@@ -160,3 +160,43 @@ def test_other_categories_need_no_check_in(clock, session, massage):
     with pytest.raises(DeclarationNotAllowed):
         declare(booking, "arrival")
     assert record_of(booking).needs_declaration is False
+
+
+def test_changed_moves_the_booking_and_an_hourly_price_follows(clock, session, customer):
+    booking = session(at(2, 10))  # 2 h of cleaning, 51.84 €
+    record = declare(booking, "changed", start=at(3, 14), end=at(3, 17))
+    booking.refresh_from_db()
+    assert (booking.start, booking.end) == (at(3, 14), at(3, 17))
+    assert (booking.price_cents, booking.pro_net_cents) == (7776, 7200 - 1080)
+    assert record.declaration_deadline == at(9, 0)  # follows the new date
+    assert "session_changed" in kinds(booking) and "booking_rescheduled" in kinds(booking)
+    told = Notification.objects.get(user=customer.user, kind="session_changed")
+    assert "77,76" in told.body
+
+
+def test_changed_keeps_the_price_of_a_fixed_price_service(clock, session, massage):
+    booking = session(at(2, 10), service=massage)
+    price = booking.price_cents
+    with pytest.raises(DeclarationNotAllowed):  # no check-in for a massage
+        declare(booking, "changed", start=at(2, 11), end=at(2, 12, 30))
+    from bookings import services as booking_services
+
+    booking_services.booking_reschedule(
+        booking=booking, start=at(2, 11), end=at(2, 12, 30), by=booking.pro.user
+    )
+    booking.refresh_from_db()
+    assert booking.price_cents == price and booking.end == at(2, 12, 30)
+
+
+def test_changed_into_another_session_is_an_agenda_conflict(clock, session):
+    from bookings.errors import AgendaConflict
+
+    first = session(at(2, 10))
+    second = session(at(2, 14))
+    with pytest.raises(AgendaConflict):
+        declare(first, "changed", start=at(2, 12), end=at(2, 14))  # + 30 min travel buffer
+    first.refresh_from_db()
+    assert first.start == at(2, 10)
+    assert "session_changed" not in kinds(first)
+    declare(first, "changed", start=at(2, 11), end=at(2, 13, 30))  # ends 30 min before
+    assert second.start == at(2, 14)

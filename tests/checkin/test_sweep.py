@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 from io import StringIO
 
 import pytest
+from django.core import mail
 from django.core.management import call_command
 
 from bookings.models import Booking
@@ -88,12 +89,16 @@ def test_a_late_sweep_still_bills_the_day_after_the_end(clock, session, massage)
     assert BillableItem.objects.get(booking=booking).billable_on == at(1, 0).date()
 
 
-def test_reminders_on_day_1_and_day_4_at_ten(clock, session, pro):
+def test_reminders_on_day_1_and_day_4_at_ten(
+    clock, session, pro, django_capture_on_commit_callbacks
+):
     booking = session(at(0, 14))
     clock.move_to(at(1, 10) - SECOND)
     assert sweep() == []
     clock.move_to(at(1, 10))
-    assert [c.action for c in sweep()] == ["reminded"]
+    with django_capture_on_commit_callbacks(execute=True):
+        assert [c.action for c in sweep()] == ["reminded"]
+    assert [m.to for m in mail.outbox] == [[pro.user.email]]  # and an e-mail
     assert sweep() == []
     clock.move_to(at(4, 10))
     assert [c.action for c in sweep()] == ["reminded"]
