@@ -101,7 +101,7 @@ def test_contact_details_in_a_comment_are_masked(completed, customer_api):
     assert review.original_comment == "Top, appelez-la au 0612345678"
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_reviews_sent_at_once_make_one(completed, customer):
     barrier, answers = Barrier(2), []
 
