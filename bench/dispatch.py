@@ -14,12 +14,14 @@ here), its own Redis database and queue (BENCH_BROKER_URL, BENCH_QUEUE). Data ar
 with COPY so the 50,000-pro setup takes a couple of minutes on two cores.
 """
 
+import json
 import math
 import os
 import random
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -33,6 +35,8 @@ QUEUE = os.environ.get("BENCH_QUEUE", "bench-dispatch")
 os.environ["DATABASE_URL"] = BENCH_DB
 os.environ["CELERY_BROKER_URL"] = BROKER
 os.environ["CELERY_QUEUE"] = QUEUE
+# Notification e-mails go to a bench queue nobody consumes (purged at the end).
+os.environ["CELERY_NOTIFICATIONS_QUEUE"] = QUEUE + "-notifications"
 os.environ.setdefault("DJANGO_DEBUG", "false")
 # The end-to-end part calls the API in-process over plain HTTP: no redirect to HTTPS.
 os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "false")
@@ -41,7 +45,8 @@ os.environ.setdefault("LOG_LEVEL", "WARNING")
 os.environ.setdefault("EMAIL_BACKEND", "django.core.mail.backends.dummy.EmailBackend")
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "wecasa.settings")
 
-SIZES = [int(n) for n in os.environ.get("BENCH_SIZES", "1000,10000,50000").split(",")]
+SIZES = [int(n) for n in os.environ.get("BENCH_SIZES", "1000,10000,50000,100000").split(",")]
+LIMITS = [int(n) for n in os.environ.get("BENCH_LIMITS", "1,3,10").split(",")]
 QUERY_SAMPLES = int(os.environ.get("BENCH_QUERY_SAMPLES", "300"))
 LATENCY_SAMPLES = int(os.environ.get("BENCH_LATENCY_SAMPLES", "60"))
 SEED = 7
@@ -422,63 +427,197 @@ def percentile(values, p):
     return ordered[min(len(ordered) - 1, max(0, math.ceil(p / 100 * len(ordered)) - 1))]
 
 
-def measure_candidates(customers, service, week_start, limit):
-    """Time candidates_for over QUERY_SAMPLES requests at random addresses and working-day times."""
-    timings, found = [], []
+# The shape the candidate query had before issue 13, kept here as the baseline: the walk over
+# the zone cells is an ORDER BY ... FETCH FIRST WITH TIES, so stopping early is the planner's
+# choice (at 10,000 pros it often chose a bitmap scan of the whole cell and a sort).
+_OLD_RANKED = (
+    """
+WITH priority AS (
+    SELECT pro_id, MIN(rank) AS rank FROM (
+        SELECT f.pro_id, %(rank_favorite)s AS rank FROM bookings_favorite f
+        WHERE f.customer_id = %(customer)s
+        UNION ALL
+        SELECT DISTINCT b.pro_id, %(rank_past)s FROM bookings_booking b
+        WHERE b.customer_id = %(customer)s AND b.status = 'completed'
+    ) s GROUP BY pro_id
+),
+preferred AS (
+    SELECT zc.pro_id, p.rank, zc.score, zc.distance_m
+    FROM priority p
+    JOIN pros_zonecell zc ON zc.pro_id = p.pro_id AND zc.cell = %(cell)s AND zc.dispatchable
+    WHERE """
+    + dispatch_candidates._ELIGIBLE.format(pro="zc.pro_id")
+    + """
+),
+walked AS (
+    SELECT zc.pro_id, %(rank_other)s AS rank, zc.score, zc.distance_m
+    FROM pros_zonecell zc
+    WHERE zc.cell = %(cell)s AND zc.dispatchable
+      AND zc.pro_id NOT IN (SELECT pro_id FROM priority)
+      AND """
+    + dispatch_candidates._ELIGIBLE.format(pro="zc.pro_id")
+    + """
+    ORDER BY zc.score DESC, zc.distance_m
+    FETCH FIRST %(limit)s ROWS WITH TIES
+),
+found AS (SELECT * FROM preferred UNION ALL SELECT * FROM walked)
+SELECT found.pro_id, found.rank, found.score, found.distance_m,
+       (SELECT count(*) FROM bookings_proposal r
+        WHERE r.pro_id = found.pro_id AND NOT r.is_bonus AND r.sent_at >= %(since)s) AS recent
+FROM found
+ORDER BY found.rank, found.score DESC, found.distance_m, recent, found.pro_id
+LIMIT %(limit)s
+"""
+)
+PLAN_SAMPLES = int(os.environ.get("BENCH_PLAN_SAMPLES", "40"))
+
+
+def probe_requests(customers, service, week_start, count):
+    """`count` requests at random addresses and working-day times (cancelled, so nothing
+    dispatches them), saved so the query's "not asked yet" probe has a real id."""
     probe = []
-    for _ in range(QUERY_SAMPLES):
+    for _ in range(count):
         customer = customers[rng.randrange(len(customers))]
         day = week_start + timedelta(days=rng.randrange(7))
         start = clock.paris_datetime(day, datetime.min.time()) + timedelta(
             hours=rng.choice(range(9, 17)), minutes=rng.choice([0, 30])
         )
-        request = BookingRequest(
-            customer=customer,
-            service=service,
-            address_id=customer.bench_address_id,
-            start=start,
-            end=start + timedelta(minutes=service.duration_minutes),
-            **service.price_snapshot(),
-            booking_deadline=booking_deadline(start),
-            status="cancelled",
+        probe.append(
+            BookingRequest(
+                customer=customer,
+                service=service,
+                address_id=customer.bench_address_id,
+                start=start,
+                end=start + timedelta(minutes=service.duration_minutes),
+                **service.price_snapshot(),
+                booking_deadline=booking_deadline(start),
+                status="cancelled",
+            )
         )
-        probe.append(request)
     BookingRequest.objects.bulk_create(probe)
     addresses = {a.pk: a for a in Address.objects.filter(pk__in={r.address_id for r in probe})}
     for request in probe:
         request.address = addresses[request.address_id]
+    return probe
+
+
+def _timed(run):
+    began = time.perf_counter()
+    result = run()
+    return (time.perf_counter() - began) * 1000, result
+
+
+def _old_query(request, limit):
+    params = dispatch_candidates.candidate_params(request, limit=limit)
+    with connection.cursor() as cursor:
+        cursor.execute(_OLD_RANKED, params)
+        return cursor.fetchall()
+
+
+def _select_one():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+        return cursor.fetchall()
+
+
+def measure_candidates(probe, limit):
+    """candidates_for over the probe requests, interleaved with two baselines measured in the
+    same loop (so load on the machine weighs on all three alike): the old query shape and a
+    `SELECT 1` round trip."""
+    new, old, ping, found = [], [], [], []
     for request in probe[:20]:  # warm up
         candidates_for(request, limit=limit)
+        _old_query(request, limit)
     for request in probe:
-        began = time.perf_counter()
-        found.append(len(candidates_for(request, limit=limit)))
-        timings.append((time.perf_counter() - began) * 1000)
-    BookingRequest.objects.filter(pk__in=[r.pk for r in probe]).delete()
-    return timings, found
+        elapsed, rows = _timed(lambda r=request: candidates_for(r, limit=limit))
+        new.append(elapsed)
+        found.append(len(rows))
+        old.append(_timed(lambda r=request: _old_query(r, limit))[0])
+        ping.append(_timed(_select_one)[0])
+    return new, old, ping, found
 
 
-def explain_sample(customers, service, week_start):
-    customer = customers[0]
-    start = clock.paris_datetime(week_start + timedelta(days=2), datetime.min.time()) + timedelta(
-        hours=10
-    )
-    request = BookingRequest(
-        pk=0,
-        customer=customer,
-        service=service,
-        start=start,
-        end=start + timedelta(minutes=service.duration_minutes),
-    )
-    request.address = Address.objects.get(pk=customer.bench_address_id)
-    params = dispatch_candidates.candidate_params(request, limit=3)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) " + dispatch_candidates._RANKED, params
+def _walks_the_index(plan, unbounded_sort=False) -> bool:
+    """Whether every scan of pros_zonecell by cell (not the favourites' lookups by pro) in this
+    plan (EXPLAIN FORMAT JSON) is an index walk that no Sort reads to its end (a Limit between
+    the Sort and the scan bounds what it reads)."""
+    node = plan["Node Type"]
+    if plan.get("Parent Relationship") in ("InitPlan", "SubPlan"):
+        unbounded_sort = False
+    if plan.get("Relation Name") == "pros_zonecell":
+        conditions = " ".join(
+            str(plan.get(key, "")) for key in ("Index Cond", "Recheck Cond", "Filter")
         )
-        return "\n".join(row[0] for row in cursor.fetchall())
+        if "pro_id =" not in conditions:
+            if node not in ("Index Scan", "Index Only Scan") or unbounded_sort:
+                return False
+    if node in ("Sort", "Incremental Sort"):
+        unbounded_sort = True
+    elif node == "Limit":
+        unbounded_sort = False
+    return all(_walks_the_index(child, unbounded_sort) for child in plan.get("Plans", []))
 
 
-def start_worker_process():
+def _call_params(request, limit):
+    params = dispatch_candidates.candidate_params(request, limit=limit)
+    return {key: params[key] for key in dispatch_candidates._PARAMETER_TYPES}
+
+
+def function_plans(request, limit, fmt="json"):
+    """The plans of the statements the candidate function ran for this request, as PostgreSQL
+    executed them (auto_explain, nested statements, sent back as notices)."""
+    raw = connection.connection
+    notices = []
+
+    def collect(diagnostic):
+        notices.append(diagnostic.message_primary or "")
+
+    raw.add_notice_handler(collect)
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("LOAD 'auto_explain'")
+            cursor.execute(
+                "SELECT set_config('auto_explain.log_min_duration', '0', false), "
+                "set_config('auto_explain.log_nested_statements', 'on', false), "
+                "set_config('auto_explain.log_level', 'notice', false), "
+                "set_config('auto_explain.log_format', %s, false)",
+                [fmt],
+            )
+            cursor.execute(dispatch_candidates._CALL, _call_params(request, limit))
+            cursor.fetchall()
+            cursor.execute("SELECT set_config('auto_explain.log_min_duration', '-1', false)")
+    finally:
+        raw.remove_notice_handler(collect)
+    plans = [n.split("plan:", 1)[1].strip() for n in notices if "plan:" in n]
+    if fmt == "json":
+        return [json.loads(plan)["Plan"] for plan in plans]
+    return plans
+
+
+def plan_walks(request, limit) -> bool:
+    """Whether the candidate function walked the zone-cell index for this request."""
+    plans = function_plans(request, limit)
+    return bool(plans) and all(_walks_the_index(plan) for plan in plans)
+
+
+def old_plan_walks(request, limit) -> bool:
+    params = dispatch_candidates.candidate_params(request, limit=limit)
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN (FORMAT JSON) " + _OLD_RANKED, params)
+        plan = cursor.fetchone()[0]
+    plan = json.loads(plan) if isinstance(plan, str) else plan
+    return _walks_the_index(plan[0]["Plan"])
+
+
+def explain_sample(probe, limit=3):
+    """The walk's chunk query as the function ran it (the first chunk) for one request."""
+    for plan in function_plans(probe[0], limit, fmt="text"):
+        if "pros_zonecell zc" in plan and "v_size" in plan or "zc.score <" in plan:
+            return plan
+    return "\n\n".join(function_plans(probe[0], limit, fmt="text"))
+
+
+def start_worker_process(pool="threads", concurrency=4):
     env = {**os.environ}
     command = [
         sys.executable,
@@ -490,18 +629,18 @@ def start_worker_process():
         "-Q",
         QUEUE,
         "--pool",
-        "threads",
+        pool,
         "--concurrency",
-        "4",
+        str(concurrency),
         "--without-gossip",
         "--without-mingle",
         "--without-heartbeat",
         "--loglevel",
         "WARNING",
     ]
-    process = subprocess.Popen(
-        command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
-    )
+    # The worker's log goes to a file: a pipe nobody reads would block it once full.
+    log = open(Path(tempfile.gettempdir()) / f"{QUEUE}-worker.log", "w+b")  # noqa: SIM115
+    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=log)
     from wecasa.celery import app
 
     with app.connection_for_write() as conn:
@@ -512,16 +651,17 @@ def start_worker_process():
         if replies:
             return process
     process.terminate()
-    raise SystemExit("the Celery worker did not start: " + process.stderr.read().decode()[-2000:])
+    log.seek(0)
+    raise SystemExit("the Celery worker did not start: " + log.read().decode()[-2000:])
 
 
-def wait_for(check, timeout=10.0):
+def wait_for(check, timeout=10.0, interval=0.001):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         value = check()
         if value:
             return value
-        time.sleep(0.001)
+        time.sleep(interval)
     return None
 
 
@@ -585,9 +725,85 @@ def summary(values):
     return f"p50 {statistics.median(values):6.2f} ms   p95 {percentile(values, 95):6.2f} ms   (n={len(values)})"
 
 
+def p50_p95(values):
+    return statistics.median(values), percentile(values, 95)
+
+
+STEP_REQUESTS = int(os.environ.get("BENCH_STEP_REQUESTS", "300"))
+
+
+def _step_requests(customers, service, count, *, status="dispatching"):
+    """`count` due requests of distinct customers, >= 48 h ahead (a wave of one pro)."""
+    now = clock.now()
+    day = clock.today() + timedelta(days=3)
+    rows = []
+    for i in range(count):
+        customer = customers[-(i + 1)]
+        start = clock.paris_datetime(day + timedelta(days=i % 5), datetime.min.time()) + timedelta(
+            hours=9 + (i // 5) % 8
+        )
+        rows.append(
+            BookingRequest(
+                customer=customer,
+                service=service,
+                address_id=customer.bench_address_id,
+                start=start,
+                end=start + timedelta(minutes=service.duration_minutes),
+                **service.price_snapshot(),
+                booking_deadline=booking_deadline(start),
+                status=status,
+                next_dispatch_at=now,
+            )
+        )
+    return [r.pk for r in BookingRequest.objects.bulk_create(rows)]
+
+
+def _rate_through_worker(ids, done_check):
+    """Publish a wake-up per request to the worker, wait until `done_check` says all ran."""
+    from bookings import tasks
+
+    began = time.perf_counter()
+    for request_id in ids:
+        tasks.dispatch_request.apply_async((request_id,), queue=QUEUE)
+    finished = wait_for(lambda: done_check() >= len(ids), timeout=120, interval=0.02)
+    elapsed = time.perf_counter() - began
+    return len(ids) / elapsed if finished else 0.0
+
+
+def measure_step_rate(customers, service):
+    """First proposals per second through one worker process (`--pool solo`: one step at a
+    time), against the same worker's rate of empty steps (a closed request with a stale due
+    time: lock, clear, commit) measured in the same run."""
+    closed = _step_requests(
+        customers[: len(customers) // 2], service, STEP_REQUESTS, status="cancelled"
+    )
+    empty_rate = _rate_through_worker(
+        closed,
+        lambda: BookingRequest.objects.filter(pk__in=closed, next_dispatch_at__isnull=True).count(),
+    )
+    due = _step_requests(customers[len(customers) // 2 :], service, STEP_REQUESTS)
+    proposal_rate = _rate_through_worker(
+        due,
+        lambda: (
+            Proposal.objects.filter(request_id__in=due, status="sent")
+            .values("request_id")
+            .distinct()
+            .count()
+        ),
+    )
+    BookingRequest.objects.filter(pk__in=closed + due).update(
+        status="cancelled", next_dispatch_at=None
+    )
+    return proposal_rate, empty_rate
+
+
 def main():
     started = time.monotonic()
     print(f"database: {BENCH_DB}   broker: {BROKER}   queue: {QUEUE}")
+    print(
+        "Each figure is printed with a baseline measured in the same run (interleaved), so the "
+        "ratios hold when the machine is loaded."
+    )
     call_command("migrate", verbosity=0)
     wipe()
     services_by_category = {}
@@ -608,8 +824,9 @@ def main():
         )[0]
     week_start = clock.today() + timedelta(days=1)
 
-    results = {}
+    verdicts = []
     total = 0
+    probe = []
     for size in SIZES:
         step = time.monotonic()
         added = add_pros(
@@ -619,43 +836,63 @@ def main():
             customers=customers,
         )
         total = size
-        counts = {
-            "zone cells": connection.cursor()
-            .execute("SELECT count(*) FROM pros_zonecell")
-            .fetchone()[0],
-            "bookings": connection.cursor()
-            .execute("SELECT count(*) FROM bookings_booking")
-            .fetchone()[0],
-        }
-        print(
-            f"\n{size:,} pros ({counts['zone cells']:,} zone cells, {counts['bookings']:,} bookings; "
-            f"+{added['bookings']:,} bookings) set up in {time.monotonic() - step:.1f} s"
-        )
-        paris_cell = cell_of(48.8566, 2.3522)
         with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM pros_zonecell")
+            cells = cursor.fetchone()[0]
             cursor.execute(
-                "SELECT count(*) FROM pros_zonecell WHERE cell = %s AND dispatchable", [paris_cell]
+                "SELECT count(*) FROM pros_zonecell WHERE cell = %s AND dispatchable",
+                [cell_of(48.8566, 2.3522)],
             )
-            print(f"  pros covering the central Paris cell: {cursor.fetchone()[0]:,}")
-        for limit in (1, 3):
-            timings, found = measure_candidates(customers, service, week_start, limit)
-            results[(size, limit)] = statistics.median(timings)
-            print(
-                f"  candidates_for(limit={limit}): {summary(timings)}   "
-                f"found {statistics.mean(found):.2f} on average"
-            )
-    if len(SIZES) > 1:
-        for limit in (1, 3):
-            growth = results[(SIZES[-1], limit)] / results[(SIZES[0], limit)]
-            print(
-                f"median growth {SIZES[0]:,} -> {SIZES[-1]:,} pros (limit={limit}): x{growth:.2f}"
-            )
-    print("\nquery plan at the largest size (central Paris, K=3):")
-    print(
-        "\n".join(
-            "    " + line
-            for line in explain_sample(customers, service, week_start).splitlines()[:40]
+            central = cursor.fetchone()[0]
+        print(
+            f"\n{size:,} pros ({cells:,} zone cells, +{added['bookings']:,} bookings) set up in "
+            f"{time.monotonic() - step:.1f} s; {central:,} cover the central Paris cell"
         )
+        print(
+            "   K | candidates_for p50 / p95 | old shape p50 / p95 | SELECT 1 p50 | new/old p50 "
+            "| found | target p50<=2, p95<=3 ms"
+        )
+        walked_new = walked_old = sampled = 0
+        for limit in LIMITS:
+            probe = probe_requests(customers, service, week_start, QUERY_SAMPLES)
+            new, old, ping, found = measure_candidates(probe, limit)
+            (n50, n95), (o50, o95) = p50_p95(new), p50_p95(old)
+            met = n50 <= 2 and n95 <= 3
+            verdicts.append((f"candidates {size:,} pros K={limit}", met))
+            print(
+                f"  {limit:2d} | {n50:8.2f} / {n95:6.2f} ms | {o50:9.2f} / {o95:6.2f} ms "
+                f"| {statistics.median(ping):8.3f} ms | x{n50 / o50:9.2f} "
+                f"| {statistics.mean(found):5.2f} | {'met' if met else 'NOT met'}"
+            )
+            for request in probe[:PLAN_SAMPLES]:
+                sampled += 1
+                walked_new += plan_walks(request, limit)
+                walked_old += old_plan_walks(request, limit)
+            if limit != LIMITS[-1] or size != SIZES[-1]:
+                BookingRequest.objects.filter(pk__in=[r.pk for r in probe]).delete()
+        share_new, share_old = 100 * walked_new / sampled, 100 * walked_old / sampled
+        verdicts.append((f"plans walking the index at {size:,} pros", walked_new == sampled))
+        print(
+            f"  sampled plans (EXPLAIN FORMAT JSON, {sampled}) that walk the zone-cell index: "
+            f"{share_new:.0f} % (old shape: {share_old:.0f} %; target 100 %)"
+        )
+    print("\nthe walk's chunk query as the candidate function ran it, largest size (K=3):")
+    print("\n".join("    " + line for line in explain_sample(probe).splitlines()[:45]))
+    BookingRequest.objects.filter(pk__in=[r.pk for r in probe]).delete()
+
+    print("\ndispatch step through one worker process (celery --pool solo):")
+    worker = start_worker_process(pool="solo", concurrency=1)
+    try:
+        proposal_rate, empty_rate = measure_step_rate(customers, service)
+    finally:
+        worker.terminate()
+        worker.wait(timeout=30)
+    met = proposal_rate >= 150
+    verdicts.append(("first proposals per second per worker process >= 150", met))
+    print(
+        f"  first proposals: {proposal_rate:6.1f} /s   empty steps (baseline): {empty_rate:6.1f} /s"
+        f"   ratio {proposal_rate / max(empty_rate, 1e-9):.2f}   target >= 150/s: "
+        f"{'met' if met else 'NOT met'}"
     )
 
     print("\nend to end with a real Celery worker (API -> Redis -> worker -> PostgreSQL):")
@@ -671,7 +908,16 @@ def main():
     print(
         f"  refusal -> next pro's proposal visible:                           {summary(refusal_ms)}"
     )
-    print(f"\ntotal bench time {time.monotonic() - started:.0f} s")
+    from wecasa.celery import app
+
+    with app.connection_for_write() as conn:
+        conn.default_channel.queue_purge(QUEUE + "-notifications")
+    missed = [name for name, met in verdicts if not met]
+    print(
+        f"\ntargets: {len(verdicts) - len(missed)} of {len(verdicts)} met"
+        + ("" if not missed else "; not met: " + ", ".join(missed))
+    )
+    print(f"total bench time {time.monotonic() - started:.0f} s")
 
 
 if __name__ == "__main__":

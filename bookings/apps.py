@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 
 from pros.signals import pro_suspended
 
@@ -33,6 +34,13 @@ class BookingsConfig(AppConfig):
     ]
 
     def ready(self):
+        from .dispatch.candidates import install_candidate_function
+
+        # The candidate query runs as a database function, (re)created from its SQL after
+        # every migrate.
+        post_migrate.connect(
+            install_candidate_function, sender=self, dispatch_uid="bookings_candidate_function"
+        )
         pro_suspended.connect(
             _withdraw_on_suspension, dispatch_uid="bookings_withdraw_on_suspension"
         )

@@ -303,6 +303,10 @@ SPECTACULAR_SETTINGS = {
         "ProposalStatusEnum": "bookings.models.Proposal.Status",
         "CounterOfferStatusEnum": "bookings.models.CounterOffer.Status",
         "BookingStatusEnum": "bookings.models.Booking.Status",
+        # One name for check-in's declarations (a `kind` here, `allowed_declarations` there)
+        # and one for reports' kinds: two `kind` choice sets would otherwise collide.
+        "DeclarationEnum": "checkin.models.Declaration",
+        "ReportKindEnum": "feedback.models.Report.Kind",
     },
 }
 

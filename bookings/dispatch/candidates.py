@@ -6,11 +6,13 @@ SQL twin `DISPATCHABLE_SQL`, and `ZoneCell.dispatchable`, kept equal to it by pr
 this module only uses it.
 """
 
+import hashlib
 import math
+import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db import connection
+from django.db import connection, connections
 from django.db.models import Exists, ExpressionWrapper, F, FloatField, OuterRef
 
 from core import clock
@@ -63,38 +65,36 @@ _ELIGIBLE = """
     AND {pro} <> %(excluded_pro)s
 """
 
-# The next row of the zone-cell index (cell, score DESC, distance_m, pro_id) WHERE dispatchable
-# after `walk`'s row: the rest of its score group, else the first row of a lower score. Both are
-# one index descent (ORDER BY the index, LIMIT 1), and the second runs only when the first
-# finds nothing.
-_NEXT_ON_INDEX = """(
+# The walk over the zone-cell index (cell, score DESC, distance_m, pro_id) WHERE dispatchable,
+# in chunks: the `v_size` rows after the last one seen (the rest of its score group, then the
+# lower scores; each part is an ORDER BY the index with a LIMIT, so an index range scan that
+# reads at most `v_size` rows), each with whether it is taken: not a favourite or past pro
+# (they are ranked above) and eligible. The walk reads `zc.dispatchable`, the pro's
+# DISPATCHABLE_SQL denormalised onto their cells.
+_CHUNK = (
+    """
+SELECT n.pro_id, n.score, n.distance_m,
+       NOT (n.pro_id = ANY (v_priority)) AND """
+    + _ELIGIBLE.format(pro="n.pro_id")
+    + """ AS taken
+FROM (
     (SELECT zc.pro_id, zc.score, zc.distance_m FROM pros_zonecell zc
-     WHERE zc.cell = %(cell)s AND zc.dispatchable AND zc.score = walk.score
-       AND (zc.distance_m, zc.pro_id) > (walk.distance_m, walk.pro_id)
-     ORDER BY zc.distance_m, zc.pro_id LIMIT 1)
+     WHERE zc.cell = %(cell)s AND zc.dispatchable AND zc.score = v_score
+       AND (zc.distance_m, zc.pro_id) > (v_distance, v_pro)
+     ORDER BY zc.distance_m, zc.pro_id LIMIT v_size)
     UNION ALL
     (SELECT zc.pro_id, zc.score, zc.distance_m FROM pros_zonecell zc
-     WHERE zc.cell = %(cell)s AND zc.dispatchable AND zc.score < walk.score
-     ORDER BY zc.score DESC, zc.distance_m, zc.pro_id LIMIT 1)
-    LIMIT 1
-)"""
-
-# Whether the walk's row {z} is taken (not a favourite or past pro, who are ranked above, and
-# eligible); evaluated only while the walk goes on.
-_WALK_TAKES = (
-    "NOT EXISTS (SELECT 1 FROM priority WHERE priority.pro_id = {z}.pro_id) AND "
-    + _ELIGIBLE.format(pro="{z}.pro_id")
+     WHERE zc.cell = %(cell)s AND zc.dispatchable AND zc.score < v_score
+     ORDER BY zc.score DESC, zc.distance_m, zc.pro_id LIMIT v_size)
+) n
+ORDER BY n.score DESC, n.distance_m, n.pro_id
+LIMIT v_size
+"""
 )
 
-# The ranked query. `walk` follows the zone-cell index one row per step (a recursive CTE is
-# evaluated only as far as it recurses), carrying how many rows it took and the (score,
-# distance) of the limit-th: it stops at the first row past the limit that is not tied with
-# it, so the early stop comes from the query's shape, never from the planner's estimates, and
-# the work grows with the rows walked, not with the pros in the cell. The walk reads
-# `zc.dispatchable`, the pro's DISPATCHABLE_SQL denormalised onto their cells.
-_RANKED = (
-    """
-WITH RECURSIVE priority AS (
+# Favourites (rank 0) and past pros (rank 1) of the customer.
+_PRIORITY = """
+SELECT array_agg(pro_id), array_agg(rank) FROM (
     SELECT pro_id, MIN(rank) AS rank FROM (
         SELECT f.pro_id, %(rank_favorite)s AS rank FROM bookings_favorite f
         WHERE f.customer_id = %(customer)s
@@ -102,65 +102,150 @@ WITH RECURSIVE priority AS (
         SELECT DISTINCT b.pro_id, %(rank_past)s FROM bookings_booking b
         WHERE b.customer_id = %(customer)s AND b.status = 'completed'
     ) s GROUP BY pro_id
-),
-preferred AS (
-    SELECT zc.pro_id, p.rank, zc.score, zc.distance_m
-    FROM priority p
-    JOIN pros_zonecell zc ON zc.pro_id = p.pro_id AND zc.cell = %(cell)s AND zc.dispatchable
-    WHERE """
+) priority
+"""
+
+# The ranked candidates: a PL/pgSQL loop walks the index chunk by chunk (8 rows, or 4 per
+# candidate wanted, doubling up to 256) and stops at the first row past the limit that is not
+# tied with the limit-th taken row on (score, distance). So the early stop is the code's, never
+# the planner's choice, and the work grows with the rows walked, not with the pros in the cell.
+# Then one query ranks the favourites and past pros who may take it, and the walked ones.
+_RANKED = (
+    """
+DECLARE
+    v_priority bigint[];
+    v_priority_rank integer[];
+    v_score smallint := 32767;  -- start above every score
+    v_distance integer := 0;
+    v_pro bigint := 0;
+    v_size integer := greatest(8, 4 * %(limit)s);
+    v_read integer;
+    v_found integer := 0;
+    v_tie_score smallint;
+    v_tie_distance integer;
+    v_done boolean := false;
+    w_pro bigint[] := '{}';
+    w_score smallint[] := '{}';
+    w_distance integer[] := '{}';
+    r record;
+BEGIN
+    """
+    + _PRIORITY
+    + """ INTO v_priority, v_priority_rank;
+    v_priority := coalesce(v_priority, '{}');
+    v_priority_rank := coalesce(v_priority_rank, '{}');
+    WHILE NOT v_done LOOP
+        v_read := 0;
+        FOR r IN """
+    + _CHUNK
+    + """ LOOP
+            v_read := v_read + 1;
+            IF v_found >= %(limit)s
+               AND (r.score, r.distance_m) IS DISTINCT FROM (v_tie_score, v_tie_distance) THEN
+                v_done := true;  -- past the limit and its ties
+                EXIT;
+            END IF;
+            IF r.taken THEN
+                w_pro := w_pro || r.pro_id;
+                w_score := w_score || r.score;
+                w_distance := w_distance || r.distance_m;
+                v_found := v_found + 1;
+                IF v_found = %(limit)s THEN
+                    v_tie_score := r.score;
+                    v_tie_distance := r.distance_m;
+                END IF;
+            END IF;
+            v_score := r.score;
+            v_distance := r.distance_m;
+            v_pro := r.pro_id;
+        END LOOP;
+        IF v_read < v_size THEN
+            v_done := true;  -- the end of the cell's rows
+        END IF;
+        v_size := least(v_size * 2, 256);
+    END LOOP;
+    RETURN QUERY
+    WITH preferred AS (
+        SELECT zc.pro_id, p.rank, zc.score, zc.distance_m
+        FROM unnest(v_priority, v_priority_rank) AS p(pro_id, rank)
+        JOIN pros_zonecell zc
+          ON zc.pro_id = p.pro_id AND zc.cell = %(cell)s AND zc.dispatchable
+        WHERE """
     + _ELIGIBLE.format(pro="zc.pro_id")
     + """
-),
-walk (pro_id, score, distance_m, taken, found, tie_score, tie_distance, stop) AS (
-    SELECT first.pro_id, first.score, first.distance_m, took.taken, took.taken::int,
-           CASE WHEN took.taken AND %(limit)s = 1 THEN first.score END,
-           CASE WHEN took.taken AND %(limit)s = 1 THEN first.distance_m END,
-           false
-    FROM (SELECT zc.pro_id, zc.score, zc.distance_m FROM pros_zonecell zc
-          WHERE zc.cell = %(cell)s AND zc.dispatchable
-          ORDER BY zc.score DESC, zc.distance_m, zc.pro_id LIMIT 1) first
-    CROSS JOIN LATERAL (SELECT """
-    + _WALK_TAKES.format(z="first")
-    + """ AS taken) took
-  UNION ALL
-    SELECT nxt.pro_id, nxt.score, nxt.distance_m, took.taken,
-           walk.found + took.taken::int,
-           CASE WHEN walk.tie_score IS NULL AND took.taken AND walk.found + 1 = %(limit)s
-                THEN nxt.score ELSE walk.tie_score END,
-           CASE WHEN walk.tie_score IS NULL AND took.taken AND walk.found + 1 = %(limit)s
-                THEN nxt.distance_m ELSE walk.tie_distance END,
-           past.stop
-    FROM walk
-    CROSS JOIN LATERAL """
-    + _NEXT_ON_INDEX
-    + """ nxt
-    CROSS JOIN LATERAL (
-        SELECT walk.found >= %(limit)s
-               AND (nxt.score, nxt.distance_m) IS DISTINCT FROM (walk.tie_score, walk.tie_distance)
-               AS stop
-    ) past
-    CROSS JOIN LATERAL (
-        SELECT CASE WHEN past.stop THEN false ELSE """
-    + _WALK_TAKES.format(z="nxt")
-    + """ END AS taken
-    ) took
-    WHERE NOT walk.stop
-),
-walked AS (
-    SELECT pro_id, %(rank_other)s AS rank, score, distance_m FROM walk WHERE taken
-),
-found AS (SELECT * FROM preferred UNION ALL SELECT * FROM walked)
-SELECT found.pro_id, found.rank, found.score, found.distance_m,
-       (SELECT count(*) FROM bookings_proposal r
-        WHERE r.pro_id = found.pro_id AND NOT r.is_bonus AND r.sent_at >= %(since)s) AS recent,
-       u.id, u.email, u.language
-FROM found
-JOIN pros_pro pro ON pro.id = found.pro_id
-JOIN core_user u ON u.id = pro.user_id
-ORDER BY found.rank, found.score DESC, found.distance_m, recent, found.pro_id
-LIMIT %(limit)s
+    ),
+    walked AS (
+        SELECT w.pro_id, %(rank_other)s AS rank, w.score, w.distance_m
+        FROM unnest(w_pro, w_score, w_distance) AS w(pro_id, score, distance_m)
+    ),
+    found AS (SELECT * FROM preferred UNION ALL SELECT * FROM walked)
+    SELECT found.pro_id, found.rank::integer, found.score::integer, found.distance_m::integer,
+           (SELECT count(*) FROM bookings_proposal q
+            WHERE q.pro_id = found.pro_id AND NOT q.is_bonus AND q.sent_at >= %(since)s) AS recent,
+           u.id, u.email::text, u.language::text
+    FROM found
+    JOIN pros_pro pro ON pro.id = found.pro_id
+    JOIN core_user u ON u.id = pro.user_id
+    ORDER BY found.rank, found.score DESC, found.distance_m, recent, found.pro_id
+    LIMIT %(limit)s;
+END
 """
 )
+
+# The function's parameters: the query's own, typed.
+_PARAMETER_TYPES = {
+    "service": "bigint",
+    "weekday": "integer",
+    "from_time": "time",
+    "to_time": "time",
+    "day": "date",
+    "start": "timestamptz",
+    "busy_end": "timestamptz",
+    "request": "bigint",
+    "customer": "bigint",
+    "excluded_pro": "bigint",
+    "cell": "bigint",
+    "limit": "integer",
+    "since": "timestamptz",
+    "rank_favorite": "integer",
+    "rank_past": "integer",
+    "rank_other": "integer",
+}
+
+
+def _function_sql() -> tuple[str, str]:
+    """(name, CREATE statement) of the function that runs `_RANKED`. The name carries a hash
+    of its code, so code and database cannot disagree silently: changed SQL without a migrate
+    is an error, not an old query."""
+    body = re.sub(r"%\((\w+)\)s", r"p_\1", _RANKED)
+    name = "bookings_candidates_" + hashlib.sha1(body.encode()).hexdigest()[:12]
+    arguments = ", ".join(f"p_{key} {kind}" for key, kind in _PARAMETER_TYPES.items())
+    create = f"""
+CREATE OR REPLACE FUNCTION {name}({arguments})
+RETURNS TABLE (pro_id bigint, rank integer, score integer, distance_m integer, recent bigint,
+               user_id bigint, user_email text, user_language text)
+LANGUAGE plpgsql STABLE
+-- Its statements are planned once per session for any parameters (their plans do not depend
+-- on them), and never JIT-compiled: compiling costs 20+ ms for work that takes 1-2.
+SET plan_cache_mode = force_generic_plan
+SET jit = off
+AS $function$
+#variable_conflict use_column
+{body}
+$function$"""
+    return name, create
+
+
+_FUNCTION, _CREATE_FUNCTION = _function_sql()
+_CALL = f"SELECT * FROM {_FUNCTION}(" + ", ".join(f"%({key})s" for key in _PARAMETER_TYPES) + ")"
+
+
+def install_candidate_function(using: str = "default", **kwargs) -> None:
+    """(Re)create the candidate function from the SQL above; run after every migrate
+    (BookingsConfig connects it to post_migrate)."""
+    with connections[using].cursor() as cursor:
+        cursor.execute(_CREATE_FUNCTION)
+
 
 # The exclusive pro is read from pros_pro itself (their zone is ignored).
 _EXCLUSIVE = (
@@ -178,10 +263,9 @@ WHERE pro.id = %(exclusive)s AND """
     + _ELIGIBLE.format(pro="pro.id")
 )
 
-# JIT compiles a plan once its estimated cost crosses jit_above_cost, which a recursive walk's
-# estimate can: 20+ ms of compiling for a query that runs in 1-2. Off for this statement only:
-# SET LOCAL travels in the same round trip (client-side binding sends one simple query, which
-# PostgreSQL runs as one transaction) and ends with the transaction.
+# The exclusive query runs as plain SQL, JIT off for it alone: SET LOCAL travels in the same
+# round trip (client-side binding sends one simple query, which PostgreSQL runs as one
+# transaction) and ends with the transaction.
 _JIT_OFF = "SET LOCAL jit = off;\n"
 
 
@@ -247,7 +331,9 @@ def candidates_for(
                 return rows
         elif exclusive_status == Proposal.Status.SENT or not request.fallback_to_others:
             return []
-    return _fetch(_RANKED, params)
+    with connection.cursor() as cursor:
+        cursor.execute(_CALL, {key: params[key] for key in _PARAMETER_TYPES})
+        return [Candidate(*row) for row in cursor.fetchall()]
 
 
 def _fetch(sql: str, params: dict) -> list[Candidate]:

@@ -14,18 +14,18 @@ request nobody may take) go through the shared closing helpers, request by reque
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.contrib.postgres.expressions import ArraySubquery
 from django.db import connection
-from django.db.models import Count, Exists, OuterRef, Subquery
-from django.db.models.functions import Coalesce, JSONObject
 
+from catalog.models import Service
 from core.models import User
+from customers.models import Address
 from notifications import services as notification_services
+from pros import scoring
 from pros.models import Pro
 
 from .. import events, notifications
 from ..closing import close_request, withdraw_open
-from ..models import BookingRequest, CounterOffer, Proposal
+from ..models import BookingRequest, Proposal
 from . import wakeups
 from .candidates import NOT_ASKED, candidates_for
 from .policy import wave_for
@@ -37,69 +37,108 @@ SENT = Proposal.Status.SENT
 # --- the locking read ---------------------------------------------------------------------------
 
 
-def _with_state(queryset, now: datetime):
-    """Requests locked (their own rows only) with what a step reads of their proposals and
-    counter-offers, in the same statement."""
-    sent = Proposal.objects.filter(request=OuterRef("pk"), status=SENT)
-    holding = (
-        sent.filter(expires_at__gt=now, is_bonus=False)
-        .order_by()
-        .values("request")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    return queryset.select_related("address", "service").annotate(
-        step_holding=Coalesce(Subquery(holding), 0),
-        step_next_expiry=Subquery(
-            sent.filter(expires_at__gt=now).order_by("expires_at").values("expires_at")[:1]
-        ),
-        step_due=ArraySubquery(
-            sent.filter(expires_at__lte=now)
-            .order_by("pk")
-            .values(json=JSONObject(id="pk", pro_id="pro_id", is_bonus="is_bonus"))
-        ),
-        step_exclusive_status=Subquery(
-            Proposal.objects.filter(request=OuterRef("pk"), pro=OuterRef("exclusive_pro")).values(
-                "status"
-            )[:1]
-        ),
-        step_open_counter=Exists(
-            CounterOffer.objects.filter(request=OuterRef("pk"), status=CounterOffer.Status.OPEN)
-        ),
-    )
+def _columns(model, alias: str, prefix: str) -> tuple[list[str], list[str]]:
+    """SELECT items for the model's columns under `prefix`, and the attribute names."""
+    fields = model._meta.concrete_fields
+    items = [f'{alias}."{field.column}" AS "{prefix}{field.attname}"' for field in fields]
+    return items, [field.attname for field in fields]
+
+
+_REQUEST_COLUMNS, _REQUEST_FIELDS = _columns(BookingRequest, "r", "")
+_ADDRESS_COLUMNS, _ADDRESS_FIELDS = _columns(Address, "a", "address__")
+_SERVICE_COLUMNS, _SERVICE_FIELDS = _columns(Service, "s", "service__")
+
+# The requests (their own rows locked), with their address and service, and what a step reads
+# of their proposals and counter-offers: one statement, written once (not compiled by the ORM
+# at every step).
+_LOCK = (
+    "SELECT "
+    + ", ".join(_REQUEST_COLUMNS + _ADDRESS_COLUMNS + _SERVICE_COLUMNS)
+    + """,
+    (SELECT count(*) FROM bookings_proposal p
+     WHERE p.request_id = r.id AND p.status = 'sent' AND NOT p.is_bonus
+       AND p.expires_at > %(now)s) AS step_holding,
+    (SELECT min(p.expires_at) FROM bookings_proposal p
+     WHERE p.request_id = r.id AND p.status = 'sent' AND p.expires_at > %(now)s)
+       AS step_next_expiry,
+    (SELECT coalesce(json_agg(json_build_object('id', p.id, 'pro_id', p.pro_id,
+                                                'is_bonus', p.is_bonus) ORDER BY p.id), '[]')
+     FROM bookings_proposal p
+     WHERE p.request_id = r.id AND p.status = 'sent' AND p.expires_at <= %(now)s) AS step_due,
+    (SELECT p.status FROM bookings_proposal p
+     WHERE p.request_id = r.id AND p.pro_id = r.exclusive_pro_id) AS step_exclusive_status,
+    EXISTS (SELECT 1 FROM bookings_counteroffer c
+            WHERE c.request_id = r.id AND c.status = 'open') AS step_open_counter
+FROM "bookings_bookingrequest" r
+JOIN customers_address a ON a.id = r.address_id
+JOIN catalog_service s ON s.id = r.service_id
+WHERE {where}
+ORDER BY {order}
+LIMIT %(limit)s
+FOR UPDATE OF r{skip}"""
+)
+_STATE = ("step_holding", "step_next_expiry", "step_due", "step_exclusive_status")
+
+
+def _lock(where: str, order: str, params: dict, *, skip_locked: bool) -> list[BookingRequest]:
+    sql = _LOCK.format(where=where, order=order, skip=" SKIP LOCKED" if skip_locked else "")
+    requests = []
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        names = [column.name for column in cursor.description]
+        for row in cursor.fetchall():
+            values = dict(zip(names, row, strict=True))
+            request = BookingRequest.from_db(
+                connection.alias, _REQUEST_FIELDS, [values[f] for f in _REQUEST_FIELDS]
+            )
+            request.address = Address.from_db(
+                connection.alias,
+                _ADDRESS_FIELDS,
+                [values["address__" + f] for f in _ADDRESS_FIELDS],
+            )
+            request.service = Service.from_db(
+                connection.alias,
+                _SERVICE_FIELDS,
+                [values["service__" + f] for f in _SERVICE_FIELDS],
+            )
+            for name in _STATE:
+                setattr(request, name, values[name])
+            request.step_open_counter = values["step_open_counter"]
+            requests.append(request)
+    return requests
 
 
 def lock_for_step(request_id: int, *, now: datetime, skip_locked: bool = False):
     """The request, locked, with its step state; None when it is gone or (with `skip_locked`)
     another transaction holds it."""
-    queryset = BookingRequest.objects.filter(pk=request_id)
-    return _with_state(_locked(queryset, skip_locked=skip_locked), now).first()
+    found = _lock(
+        "r.id = %(id)s", "r.id", {"id": request_id, "now": now, "limit": 1}, skip_locked=skip_locked
+    )
+    return found[0] if found else None
 
 
 def claim_due(*, now: datetime, limit: int, exclude=()) -> list[BookingRequest]:
     """Up to `limit` due requests, soonest due first, locked with SKIP LOCKED (another worker's
     batch or a pro answering keeps its own); `exclude`: ids this pass already failed on."""
-    queryset = (
-        BookingRequest.objects.filter(next_dispatch_at__lte=now)
-        .exclude(pk__in=list(exclude))
-        .order_by("next_dispatch_at", "pk")
+    return _lock(
+        "r.next_dispatch_at <= %(now)s AND NOT (r.id = ANY(%(exclude)s))",
+        "r.next_dispatch_at, r.id",
+        {"now": now, "limit": limit, "exclude": list(exclude)},
+        skip_locked=True,
     )
-    return list(_with_state(_locked(queryset, skip_locked=True), now)[:limit])
 
 
 def claim_stray_expiries(*, now: datetime, limit: int, exclude=()) -> list[BookingRequest]:
     """Belt and braces: requests with an expired open proposal whose due time does not say so
     (never the case when every writer keeps `next_dispatch_at`; cheap on the partial index)."""
-    stray = Proposal.objects.filter(status=SENT, expires_at__lte=now).values("request_id")
-    queryset = (
-        BookingRequest.objects.filter(pk__in=stray).exclude(pk__in=list(exclude)).order_by("pk")
+    return _lock(
+        "r.id IN (SELECT q.request_id FROM bookings_proposal q"
+        " WHERE q.status = 'sent' AND q.expires_at <= %(now)s)"
+        " AND NOT (r.id = ANY(%(exclude)s))",
+        "r.id",
+        {"now": now, "limit": limit, "exclude": list(exclude)},
+        skip_locked=True,
     )
-    return list(_with_state(_locked(queryset, skip_locked=True), now)[:limit])
-
-
-def _locked(queryset, *, skip_locked: bool):
-    """The requests' own rows locked (not the address or service read with them)."""
-    return queryset.select_for_update(of=("self",), skip_locked=skip_locked)
 
 
 # --- the step -----------------------------------------------------------------------------------
@@ -113,6 +152,7 @@ class _Writes:
     expire: dict = field(default_factory=dict)  # request pk -> due proposal ids
     due_times: dict = field(default_factory=dict)  # request pk -> (next_dispatch_at, flagged_at)
     wake: dict = field(default_factory=dict)  # request pk -> next expiry
+    expired: list = field(default_factory=list)  # the due proposals, for the pros' scores
 
 
 def advance(requests: list[BookingRequest], *, now: datetime, only_if_due: bool = False) -> int:
@@ -126,6 +166,7 @@ def advance(requests: list[BookingRequest], *, now: datetime, only_if_due: bool 
                 processed += 1
         _insert_proposals(writes)
     _expire_and_reschedule(writes)
+    scoring.score_proposals_expired(proposals=writes.expired, at=now)  # on commit
     for request_id, expiry in writes.wake.items():
         wakeups.wake(request_id, at=expiry, now=now)
     return processed
@@ -147,6 +188,7 @@ def _step(request: BookingRequest, *, now: datetime, only_if_due: bool, writes: 
         events.proposal_expired(request=request, proposal=proposal)
     if due:
         writes.expire[request.pk] = [proposal.pk for proposal in due]
+        writes.expired.extend(due)
     if request.status == Status.AWAITING_CUSTOMER:
         _lapse_or_wait(request, now, writes)
     elif now >= request.booking_deadline:

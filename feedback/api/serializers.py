@@ -67,12 +67,10 @@ class CustomerReportInSerializer(serializers.Serializer):
 
 
 class ProReportInSerializer(serializers.Serializer):
+    # The full list (one enum in the schema); pro_behaviour is the customers' and is refused.
     kind = serializers.ChoiceField(
-        choices=[
-            (kind, label)
-            for kind, label in Report.Kind.choices
-            if kind != Report.Kind.PRO_BEHAVIOUR
-        ]
+        choices=Report.Kind.choices,
+        help_text="proposal, message or customer_behaviour (pro_behaviour is for customers).",
     )
     id = serializers.IntegerField(
         min_value=1,
