@@ -11,6 +11,7 @@ from psycopg.errors import DeadlockDetected
 from core import clock
 from core.errors import InvalidInput
 from core.text import clean_text
+from pros import scoring
 from pros.services import pro_record_completed_session
 
 from .. import events, notifications, signals
@@ -19,6 +20,7 @@ from ..errors import AgendaConflict, ProUnavailable, RequestUnavailable
 from ..locking import lock_booking, lock_pro_for_booking
 from ..models import Booking, BookingRequest
 from ..rules import check_aware, check_horizon
+from ..selectors.customer import pro_served_customer
 
 Status = BookingRequest.Status
 
@@ -136,9 +138,17 @@ def booking_mark_completed(*, booking: Booking, by=None) -> Booking:
             return booking
         if booking.status != Booking.Status.CONFIRMED:
             raise RequestUnavailable()
+        returning = pro_served_customer(pro=booking.pro, customer=booking.customer)
         booking.status = Booking.Status.COMPLETED
         booking.completed_at = clock.now()
         booking.save(update_fields=["status", "completed_at"])
         events.booking_completed(request=request, booking=booking, actor=by)
         pro_record_completed_session(pro=booking.pro)
+        if returning:  # a customer who booked this pro again: the score's loyalty
+            scoring.score_rebooked(
+                pro_id=booking.pro_id,
+                booking_id=booking.pk,
+                customer_id=booking.customer_id,
+                at=booking.completed_at,
+            )
         return booking

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from core import clock
 from core.errors import InvalidInput
+from pros import scoring
 
 from .. import events, notifications
 from ..dispatch.wakeups import free_place
@@ -106,3 +107,4 @@ def _answer(proposal: Proposal, status: str, now: datetime) -> None:
     proposal.status = status
     proposal.answered_at = now
     proposal.save(update_fields=["status", "answered_at"])
+    scoring.score_proposal_answered(proposal=proposal, refused=status == Proposal.Status.REFUSED)

@@ -21,6 +21,7 @@ from bookings.models import Booking
 from core import clock
 from core.errors import InvalidInput, NotFound
 from core.text import clean_text
+from pros import scoring
 from pros import services as pro_services
 
 from .. import notifications, rules, selectors
@@ -111,6 +112,7 @@ def pro_cancel_locked(record: SessionRecord, *, now, by, reason: str) -> None:
             session_event(record, SessionEventKind.REDISPATCHED, request=new_request.pk)
     notifications.tell_customer_pro_cancelled(record, redispatched=redispatch)
     if late:
+        scoring.score_late_cancellation(pro_id=record.pro_id, booking_id=booking.pk, at=now)
         _block_if_too_many_late(record, now=now, by=by)
 
 

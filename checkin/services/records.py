@@ -7,6 +7,7 @@ from django.db import transaction
 
 from bookings.models import Booking
 from core import clock
+from pros import scoring
 
 from .. import locking, rules
 from ..events import SessionEventKind, session_event
@@ -71,6 +72,10 @@ def close(record: SessionRecord, outcome: Outcome, *, now, by=None, reason: str 
     record.save(
         update_fields=["outcome", "outcome_at", "outcome_by", "cancel_reason", "next_reminder_at"]
     )
+    if outcome in (Outcome.DONE, Outcome.NO_SHOW):  # the pro went: the score's reliability
+        scoring.score_session_honoured(
+            pro_id=record.pro_id, booking_id=record.booking_id, at=now, outcome=outcome
+        )
 
 
 def bill(record: SessionRecord, kind: str, *, amount_cents: int, now, fee_split=None):

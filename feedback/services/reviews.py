@@ -20,6 +20,7 @@ from core.audit import audit
 from core.errors import InvalidInput, NotFound
 from core.text import clean_text
 from customers.selectors import ensure_can_book
+from pros import scoring
 
 from .. import notifications, rules
 from ..errors import AlreadyReviewed, ReviewNotAllowed
@@ -69,6 +70,9 @@ def review_create(*, booking: Booking, customer, rating, comment="") -> Review:
                 actor=customer.user,
                 data={"review": review.pk, "booking": booking.pk, "rating": rating},
             )
+            scoring.score_rating_received(
+                pro_id=booking.pro_id, review_id=review.pk, stars=rating, at=review.created_at
+            )
             notifications.tell_pro_new_review(review)
     except IntegrityError as exc:  # the same review sent twice at once
         raise AlreadyReviewed() from exc
@@ -92,6 +96,7 @@ def review_hide(*, review: Review, by, reason) -> Review:
             actor=by,
             data={"review": review.pk, "rating": review.rating, "reason": reason},
         )
+        scoring.score_rating_hidden(pro_id=review.pro_id, review_id=review.pk)
     return review
 
 

@@ -54,19 +54,16 @@ def score_proposal_answered(*, proposal, refused: bool = False) -> None:
 
 def score_proposals_expired(*, proposals, at: datetime) -> None:
     """Proposals nobody answered in time (the dispatch engine's expiry, any number at once).
-    `proposals`: objects with pk, pro_id and is_bonus (bookings' Proposal)."""
-    _record(
-        [
-            ScoreEvent(
-                pro_id=proposal.pro_id,
-                kind=Kind.EXPIRED,
-                at=at,
-                ref=f"proposal:{proposal.pk}",
-            )
-            for proposal in proposals
-            if not proposal.is_bonus
-        ]
-    )
+    `proposals`: objects with pk, pro_id and is_bonus (bookings' Proposal). Written in one
+    INSERT once the engine's step commits, like its e-mails: the step's own statements stay
+    what they are, and a step that rolls back records nothing."""
+    events = [
+        ScoreEvent(pro_id=proposal.pro_id, kind=Kind.EXPIRED, at=at, ref=f"proposal:{proposal.pk}")
+        for proposal in proposals
+        if not proposal.is_bonus
+    ]
+    if events:
+        transaction.on_commit(lambda: _record(events))
 
 
 def score_session_honoured(*, pro_id: int, booking_id: int, at: datetime, outcome: str) -> None:

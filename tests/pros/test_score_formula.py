@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 from types import SimpleNamespace
 
 import pytest
+from django.test import TestCase
 
 from catalog.models import Service
 from core.clock import PARIS
@@ -17,6 +18,11 @@ pytestmark = pytest.mark.django_db
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=PARIS)
 _ids = iter(range(1, 10**6))
+
+
+def committed():
+    """Run what the block leaves for the commit (the test's transaction never commits)."""
+    return TestCase.captureOnCommitCallbacks(execute=True)
 
 
 def proposal(pro, *, took=timedelta(minutes=2), given=timedelta(minutes=30), bonus=False):
@@ -44,9 +50,10 @@ def answer(pro, n, **kwargs):
 
 
 def expire(pro, n):
-    scoring.score_proposals_expired(
-        proposals=[proposal(pro) for _i in range(n)], at=NOW - timedelta(days=1)
-    )
+    with committed():  # expiries are written once the engine's step commits
+        scoring.score_proposals_expired(
+            proposals=[proposal(pro) for _i in range(n)], at=NOW - timedelta(days=1)
+        )
 
 
 def honour(pro, n, at=NOW - timedelta(days=2)):
@@ -90,7 +97,8 @@ def test_refusals_are_recorded_but_never_weigh():
 def test_bonus_proposals_are_not_recorded():
     pro = ProFactory(bare_active=True)
     scoring.score_proposal_answered(proposal=proposal(pro, bonus=True))
-    scoring.score_proposals_expired(proposals=[proposal(pro, bonus=True)], at=NOW)
+    with committed():
+        scoring.score_proposals_expired(proposals=[proposal(pro, bonus=True)], at=NOW)
     assert not ScoreEvent.objects.filter(pro=pro).exists()
 
 

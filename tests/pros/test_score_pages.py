@@ -6,6 +6,7 @@ from types import SimpleNamespace
 
 import pytest
 from django.contrib.auth.models import Group
+from django.test import TestCase
 from django.urls import reverse
 
 from core.clock import PARIS
@@ -37,7 +38,10 @@ def pro(time_machine):
         if index < 18:
             scoring.score_proposal_answered(proposal=proposal)
         elif index < 20:
-            scoring.score_proposals_expired(proposals=[proposal], at=sent + timedelta(minutes=30))
+            with TestCase.captureOnCommitCallbacks(execute=True):
+                scoring.score_proposals_expired(
+                    proposals=[proposal], at=sent + timedelta(minutes=30)
+                )
         else:
             scoring.score_proposal_answered(proposal=proposal, refused=True)
     for booking_id in range(4):
