@@ -24,9 +24,17 @@ def _pro_dashboard() -> str:
     return reverse("bookings:dashboard")
 
 
-def _send(user, kind: str, title, body="", url="", **data):
+def _send(user, kind: str, title, body="", url="", *, push_options=None, **data):
     with translation.override(language_of(user)):
-        return notify(user=user, kind=kind, title=str(title), body=str(body), url=url, data=data)
+        return notify(
+            user=user,
+            kind=kind,
+            title=str(title),
+            body=str(body),
+            url=url,
+            data=data,
+            **(push_options or {}),
+        )
 
 
 def _to_pro(user, kind: str, title, **data):
@@ -57,6 +65,8 @@ def tell_pro_new_proposal(proposal, request) -> None:
         title,
         body,
         _pro_dashboard(),
+        # Pushed at once (Urgency: high) and never after the answer time.
+        push_options={"expires_at": proposal.expires_at, "urgent": True},
         proposal=proposal.pk,
         request=request.pk,
     )

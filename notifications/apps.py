@@ -8,3 +8,10 @@ class NotificationsConfig(AppConfig):
     support_permissions = [
         "notifications.view_notification",
     ]
+
+    def ready(self):
+        from .vapid import vapid_keys
+
+        # At start-up: a bad WEBPUSH_VAPID_PRIVATE_KEY fails loudly, and the logs say when a
+        # development key pair is generated or web push is off.
+        vapid_keys()

@@ -1,5 +1,6 @@
 """Every write about notifications: notify() records one (notify_many() several in one
-statement) and e-mails it from the `notifications` queue once the transaction commits."""
+statement) and, once the transaction commits, e-mails it and pushes it to the user's devices
+from the `notifications` queue (push.py)."""
 
 import logging
 from contextlib import contextmanager
@@ -8,7 +9,7 @@ from contextvars import ContextVar
 from django.db import transaction
 from django.utils import timezone
 
-from . import emails, tasks
+from . import emails, push, tasks
 from .models import Notification
 
 logger = logging.getLogger(__name__)
@@ -23,19 +24,32 @@ def notify(
     url: str = "",
     data: dict | None = None,
     email: bool = True,
+    expires_at=None,
+    urgent: bool = False,
 ) -> Notification:
-    """Record an in-app notification and e-mail it once the surrounding transaction commits.
+    """Record an in-app notification; e-mail it and push it once the surrounding transaction
+    commits.
 
-    `title` and `body` are rendered by the caller in the recipient's language.
+    `title` and `body` are rendered by the caller in the recipient's language. `expires_at`:
+    the message is moot after it (a proposal's answer time), so a push is not delivered later;
+    `urgent`: pushed with `Urgency: high`.
     """
     notification = Notification(
-        user=user, kind=kind, title=str(title), body=str(body), url=url, data=data or {}
+        user=user,
+        kind=kind,
+        title=str(title),
+        body=str(body),
+        url=url,
+        data=data or {},
+        expires_at=expires_at,
+        urgent=urgent,
     )
     queued = _queued.get()
     if queued is not None:
         queued.append((notification, email and bool(user.email)))
         return notification
     notification.save(force_insert=True)
+    _push_on_commit([notification])
     if email and user.email:
         _email_on_commit([notification.pk])
     return notification
@@ -69,6 +83,7 @@ def notify_many(notifications: list[Notification], *, email: bool = True) -> lis
     if not notifications:
         return []
     created = Notification.objects.bulk_create(notifications)
+    _push_on_commit(created)
     if email:
         _email_on_commit([notification.pk for notification in created])
     return created
@@ -87,6 +102,25 @@ def publish_emails(notification_ids: list[int]) -> None:
     except Exception:
         logger.exception("could not queue notification e-mails; sending them in-process")
         emails.send_notification_emails(notification_ids)
+
+
+def _push_on_commit(notifications: list[Notification]) -> None:
+    ids = [notification.pk for notification in notifications]
+    user_ids = {notification.user_id for notification in notifications}
+    transaction.on_commit(lambda: publish_pushes(ids, user_ids))
+
+
+def publish_pushes(notification_ids: list[int], user_ids) -> None:
+    """Queue the pushes on the `notifications` queue (called on commit) when one of the users
+    has a device; with the broker down they are sent here. Tests replace this function
+    (tests/conftest.py) by the in-process sender."""
+    if not push.users_with_devices(user_ids):
+        return
+    try:
+        tasks.send_notification_pushes.delay(notification_ids)
+    except Exception:
+        logger.exception("could not queue notification pushes; sending them in-process")
+        push.send_notification_pushes(notification_ids)
 
 
 def notification_mark_read(*, user, notification_ids=None) -> int:

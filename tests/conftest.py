@@ -60,3 +60,14 @@ def notification_emails(monkeypatch):
     from notifications import emails
 
     monkeypatch.setattr("notifications.services.publish_emails", emails.send_notification_emails)
+
+
+@pytest.fixture(autouse=True)
+def notification_pushes(monkeypatch):
+    """Web pushes likewise: sent in-process on commit (only to devices a test registered)."""
+    from notifications import push
+
+    monkeypatch.setattr(
+        "notifications.services.publish_pushes",
+        lambda notification_ids, user_ids: push.send_notification_pushes(notification_ids),
+    )

@@ -1,0 +1,12 @@
+import pytest
+
+from tests.notifications.push_service import LocalPushService
+
+
+@pytest.fixture
+def push_service(settings):
+    """A local push service the server may push to (http on 127.0.0.1, for the tests only)."""
+    with LocalPushService() as service:
+        settings.WEBPUSH_ALLOW_HTTP_ENDPOINTS = True
+        settings.WEBPUSH_ENDPOINT_HOSTS = ["127.0.0.1"]
+        yield service
