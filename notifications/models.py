@@ -64,3 +64,31 @@ class PushSubscription(models.Model):
 
     def __str__(self):
         return f"push {self.pk} -> {self.user_id}"
+
+    @property
+    def label(self) -> str:
+        """ "Chrome · Android": enough for a pro to tell their devices apart."""
+        agent = self.user_agent
+        browser = next((name for token, name in _BROWSERS if token in agent), str(_("Browser")))
+        system = next((name for token, name in _SYSTEMS if token in agent), "")
+        return f"{browser} · {system}" if system else browser
+
+
+# (User-Agent token, name), first match wins (Edge and Opera also say Chrome; Chrome says Safari).
+_BROWSERS = [
+    ("Edg/", "Edge"),
+    ("OPR/", "Opera"),
+    ("SamsungBrowser", "Samsung Internet"),
+    ("Firefox/", "Firefox"),
+    ("CriOS", "Chrome"),
+    ("Chrome/", "Chrome"),
+    ("Safari/", "Safari"),
+]
+_SYSTEMS = [
+    ("Android", "Android"),
+    ("iPhone", "iPhone"),
+    ("iPad", "iPad"),
+    ("Mac OS X", "macOS"),
+    ("Windows", "Windows"),
+    ("Linux", "Linux"),
+]

@@ -1,6 +1,6 @@
 """Every write about notifications: notify() records one (notify_many() several in one
-statement) and, once the transaction commits, e-mails it and pushes it to the user's devices
-from the `notifications` queue (push.py)."""
+statement) and, once the transaction commits, tells the user's open pages (live.py), e-mails it
+and pushes it to the user's devices from the `notifications` queue (push.py)."""
 
 import logging
 from contextlib import contextmanager
@@ -9,7 +9,7 @@ from contextvars import ContextVar
 from django.db import transaction
 from django.utils import timezone
 
-from . import emails, push, tasks
+from . import emails, live, push, tasks
 from .models import Notification
 
 logger = logging.getLogger(__name__)
@@ -105,9 +105,15 @@ def publish_emails(notification_ids: list[int]) -> None:
 
 
 def _push_on_commit(notifications: list[Notification]) -> None:
+    """Once committed: tell the users' open pages (live.py), then push to their devices."""
     ids = [notification.pk for notification in notifications]
     user_ids = {notification.user_id for notification in notifications}
-    transaction.on_commit(lambda: publish_pushes(ids, user_ids))
+
+    def deliver():
+        live.publish_notifications(notifications)
+        publish_pushes(ids, user_ids)
+
+    transaction.on_commit(deliver)
 
 
 def publish_pushes(notification_ids: list[int], user_ids) -> None:

@@ -396,6 +396,13 @@ WEBPUSH_ALLOW_HTTP_ENDPOINTS = env.bool("WEBPUSH_ALLOW_HTTP_ENDPOINTS", default=
 WEBPUSH_TTL = timedelta(hours=env.int("WEBPUSH_TTL_HOURS", default=24))
 WEBPUSH_TIMEOUT_SECONDS = env.float("WEBPUSH_TIMEOUT_SECONDS", default=5.0)
 WEBPUSH_MAX_DEVICES = env.int("WEBPUSH_MAX_DEVICES", default=10)
+# The dashboard's event stream (server-sent events, served under ASGI only): Redis pub/sub
+# channels `<prefix>:user:<id>`, a heartbeat comment every LIVE_HEARTBEAT_SECONDS, and a stream
+# ends after LIVE_STREAM_SECONDS (the browser reconnects at once, with its session re-checked).
+LIVE_REDIS_URL = env.str("LIVE_REDIS_URL", default=REDIS_URL)
+LIVE_CHANNEL_PREFIX = env.str("LIVE_CHANNEL_PREFIX", default="wecasa:live")
+LIVE_HEARTBEAT_SECONDS = env.float("LIVE_HEARTBEAT_SECONDS", default=20.0)
+LIVE_STREAM_SECONDS = env.float("LIVE_STREAM_SECONDS", default=15 * 60.0)
 
 LOGGING = {
     "version": 1,
