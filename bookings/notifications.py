@@ -6,6 +6,8 @@ its wording and its link here and nowhere else. Pros are sent to their dashboard
 reversed, never written out); customers' messages have no web link (their app shows them).
 """
 
+import functools
+
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -20,6 +22,7 @@ def _when(moment) -> str:
     return clock.to_paris(moment).strftime("%d/%m/%Y %H:%M")
 
 
+@functools.cache  # the URL conf does not change while the process runs
 def _pro_dashboard() -> str:
     return reverse("bookings:dashboard")
 

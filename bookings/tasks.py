@@ -22,6 +22,13 @@ def dispatch_request(request_id: int) -> None:
     engine.booking_request_advance(request_id=request_id, only_if_due=True)
 
 
+@shared_task(name="bookings.tasks.dispatch_requests", ignore_result=True)
+def dispatch_requests(request_ids: list[int]) -> None:
+    """One engine step for each of these requests (a sweep batch's wake-up), in one
+    transaction; those another transaction holds are left to it and to the sweep."""
+    engine.booking_requests_advance(request_ids=request_ids)
+
+
 @shared_task(name="bookings.tasks.dispatch_sweep", ignore_result=True)
 def dispatch_sweep() -> int:
     """Every due request, in claimed batches. A pass that used its time yields and queues

@@ -336,6 +336,44 @@ def candidates_for(
         return [Candidate(*row) for row in cursor.fetchall()]
 
 
+# The function for many requests in one statement: one row of parameters per request.
+_CALL_MANY = (
+    "SELECT b.request_id, c.* FROM unnest(%(request_id)s::bigint[], "
+    + ", ".join(f"%({key})s::{kind}[]" for key, kind in _PARAMETER_TYPES.items())
+    + ") AS b(request_id, "
+    + ", ".join(f'"{key}"' for key in _PARAMETER_TYPES)
+    + f") CROSS JOIN LATERAL {_FUNCTION}("
+    + ", ".join(f'b."{key}"' for key in _PARAMETER_TYPES)
+    + ") c"
+)
+
+
+def candidates_for_many(wanted, *, now: datetime) -> dict[int, list[Candidate]]:
+    """`candidates_for` for many requests, keyed by request id: `wanted` holds (request,
+    limit, exclusive_status) triples. Exclusive requests are asked one by one; all the others
+    in one statement (the same function, once per request, in one round trip)."""
+    found: dict[int, list[Candidate]] = {}
+    batch: dict[str, list] = {key: [] for key in ("request_id", *_PARAMETER_TYPES)}
+    for request, limit, exclusive_status in wanted:
+        if request.exclusive_pro_id:
+            found[request.pk] = candidates_for(
+                request, limit=limit, now=now, exclusive_status=exclusive_status
+            )
+            continue
+        found[request.pk] = []
+        params = candidate_params(request, limit=limit, now=now) if limit > 0 else None
+        if params is not None:
+            batch["request_id"].append(request.pk)
+            for key in _PARAMETER_TYPES:
+                batch[key].append(params[key])
+    if batch["request_id"]:
+        with connection.cursor() as cursor:
+            cursor.execute(_CALL_MANY, batch)
+            for request_id, *row in cursor.fetchall():
+                found[request_id].append(Candidate(*row))
+    return found
+
+
 def _fetch(sql: str, params: dict) -> list[Candidate]:
     with connection.cursor() as cursor:
         cursor.execute(_JIT_OFF + sql, params)

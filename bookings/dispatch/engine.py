@@ -45,6 +45,16 @@ def booking_request_advance(
         return steps.advance([request], now=now, only_if_due=only_if_due) == 1
 
 
+def booking_requests_advance(*, request_ids: list[int]) -> int:
+    """One step for each of these requests that is due, in one transaction (the wake-up of a
+    sweep batch); requests another transaction holds are skipped (the sweep covers them).
+    Returns how many were processed."""
+    with transaction.atomic():
+        now = clock.now()
+        requests = steps.lock_many(request_ids, now=now)
+        return steps.advance(requests, now=now, only_if_due=True)
+
+
 # --- the sweep ------------------------------------------------------------------------------
 
 

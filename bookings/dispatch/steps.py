@@ -1,8 +1,8 @@
 """One engine step for a list of requests, set-based: the wake-up task runs it for one request,
 the sweep for a claimed batch. Whatever the number of requests, a step costs one locking read,
-one candidate query per request that needs a pro, then one INSERT each for the new proposals,
-the timeline and the notifications, and one UPDATE that expires the due proposals and stores
-every request's next due time (6 statements for one request; a batch of 100 about 105).
+one candidate query (the candidate function once per request that needs a pro, in one
+statement), one INSERT each for the new proposals, the timeline and the notifications, and one
+UPDATE that expires the due proposals and stores every request's next due time: 6 statements.
 
 Per request, in order (the product rules of `booking_request_advance`): expire the proposals
 nobody answered in time, lapse a pro's session the customer did not confirm, close at the
@@ -27,7 +27,7 @@ from .. import events, notifications
 from ..closing import close_request, withdraw_open
 from ..models import BookingRequest, Proposal
 from . import wakeups
-from .candidates import NOT_ASKED, candidates_for
+from .candidates import NOT_ASKED, candidates_for_many
 from .policy import wave_for
 
 Status = BookingRequest.Status
@@ -55,23 +55,27 @@ _LOCK = (
     "SELECT "
     + ", ".join(_REQUEST_COLUMNS + _ADDRESS_COLUMNS + _SERVICE_COLUMNS)
     + """,
-    (SELECT count(*) FROM bookings_proposal p
-     WHERE p.request_id = r.id AND p.status = 'sent' AND NOT p.is_bonus
-       AND p.expires_at > %(now)s) AS step_holding,
-    (SELECT min(p.expires_at) FROM bookings_proposal p
-     WHERE p.request_id = r.id AND p.status = 'sent' AND p.expires_at > %(now)s)
-       AS step_next_expiry,
-    (SELECT coalesce(json_agg(json_build_object('id', p.id, 'pro_id', p.pro_id,
-                                                'is_bonus', p.is_bonus) ORDER BY p.id), '[]')
-     FROM bookings_proposal p
-     WHERE p.request_id = r.id AND p.status = 'sent' AND p.expires_at <= %(now)s) AS step_due,
-    (SELECT p.status FROM bookings_proposal p
-     WHERE p.request_id = r.id AND p.pro_id = r.exclusive_pro_id) AS step_exclusive_status,
+    st.step_holding, st.step_next_expiry, st.step_due, st.step_exclusive_status,
     EXISTS (SELECT 1 FROM bookings_counteroffer c
             WHERE c.request_id = r.id AND c.status = 'open') AS step_open_counter
 FROM "bookings_bookingrequest" r
-JOIN customers_address a ON a.id = r.address_id
-JOIN catalog_service s ON s.id = r.service_id
+-- Per locked row, by primary key and by request (OFFSET 0: never turned into a join that
+-- would read whole tables for a batch of 100).
+CROSS JOIN LATERAL (SELECT * FROM customers_address WHERE id = r.address_id OFFSET 0) a
+CROSS JOIN LATERAL (SELECT * FROM catalog_service WHERE id = r.service_id OFFSET 0) s
+CROSS JOIN LATERAL (
+    SELECT count(*) FILTER (WHERE p.status = 'sent' AND NOT p.is_bonus
+                              AND p.expires_at > %(now)s) AS step_holding,
+           min(p.expires_at) FILTER (WHERE p.status = 'sent' AND p.expires_at > %(now)s)
+               AS step_next_expiry,
+           coalesce(json_agg(json_build_object('id', p.id, 'pro_id', p.pro_id,
+                                               'is_bonus', p.is_bonus) ORDER BY p.id)
+                    FILTER (WHERE p.status = 'sent' AND p.expires_at <= %(now)s), '[]')
+               AS step_due,
+           min(p.status) FILTER (WHERE p.pro_id = r.exclusive_pro_id) AS step_exclusive_status
+    FROM bookings_proposal p WHERE p.request_id = r.id
+    OFFSET 0
+) st
 WHERE {where}
 ORDER BY {order}
 LIMIT %(limit)s
@@ -117,12 +121,22 @@ def lock_for_step(request_id: int, *, now: datetime, skip_locked: bool = False):
     return found[0] if found else None
 
 
+def lock_many(request_ids: list[int], *, now: datetime) -> list[BookingRequest]:
+    """These requests, locked with SKIP LOCKED, with their step state."""
+    return _lock(
+        "r.id = ANY(%(ids)s)",
+        "r.id",
+        {"ids": list(request_ids), "now": now, "limit": len(request_ids)},
+        skip_locked=True,
+    )
+
+
 def claim_due(*, now: datetime, limit: int, exclude=()) -> list[BookingRequest]:
     """Up to `limit` due requests, soonest due first, locked with SKIP LOCKED (another worker's
     batch or a pro answering keeps its own); `exclude`: ids this pass already failed on."""
     return _lock(
         "r.next_dispatch_at <= %(now)s AND NOT (r.id = ANY(%(exclude)s))",
-        "r.next_dispatch_at, r.id",
+        "r.next_dispatch_at",
         {"now": now, "limit": limit, "exclude": list(exclude)},
         skip_locked=True,
     )
@@ -152,6 +166,7 @@ class _Writes:
     expire: dict = field(default_factory=dict)  # request pk -> due proposal ids
     due_times: dict = field(default_factory=dict)  # request pk -> (next_dispatch_at, flagged_at)
     wake: dict = field(default_factory=dict)  # request pk -> next expiry
+    top_up: list = field(default_factory=list)  # (request, wave, exclusive answer)
     expired: list = field(default_factory=list)  # the due proposals, for the pros' scores
 
 
@@ -164,11 +179,20 @@ def advance(requests: list[BookingRequest], *, now: datetime, only_if_due: bool 
         for request in requests:
             if _step(request, now=now, only_if_due=only_if_due, writes=writes):
                 processed += 1
+        # Who is next, for every request whose wave has room: one statement for the batch.
+        found = candidates_for_many(
+            [
+                (request, wave.size - request.step_holding, status)
+                for request, wave, status in writes.top_up
+            ],
+            now=now,
+        )
+        for request, wave, _status in writes.top_up:
+            _top_up_wave(request, now, wave, found.get(request.pk, []), writes)
         _insert_proposals(writes)
     _expire_and_reschedule(writes)
     scoring.score_proposals_expired(proposals=writes.expired, at=now)  # on commit
-    for request_id, expiry in writes.wake.items():
-        wakeups.wake(request_id, at=expiry, now=now)
+    wakeups.wake_many(writes.wake, now=now)
     return processed
 
 
@@ -195,7 +219,7 @@ def _step(request: BookingRequest, *, now: datetime, only_if_due: bool, writes: 
         _expire_now(request, writes)
         _close_unfulfilled(request, now, reason="deadline")
     else:
-        _top_up_wave(request, now, writes)
+        _plan_top_up(request, now, writes)
     return True
 
 
@@ -221,34 +245,38 @@ def _close_unfulfilled(request: BookingRequest, now: datetime, *, reason: str) -
     notifications.tell_customer_unfulfilled(request)
 
 
-def _top_up_wave(request: BookingRequest, now: datetime, writes: _Writes) -> None:
-    """Send proposals to the next candidates until the wave policy's number of pros hold one
-    (bonus proposals take no place); then new proposals take the request out of support's
-    queue, or, nobody holding one and nobody left to ask, an exclusive request without
-    fallback closes (unless a counter-offer still waits for the customer) and any other is
-    flagged for support. Due again at the first open proposal's expiry (or the deadline)."""
-    wave = wave_for(start=request.start, now=now)
-    holding = request.step_holding
+def _plan_top_up(request: BookingRequest, now: datetime, writes: _Writes) -> None:
+    """The request's wave (policy by lead time) and its exclusive pro's answer, for the batch's
+    candidate query."""
     exclusive_status = request.step_exclusive_status or NOT_ASKED
     if exclusive_status == SENT and request.pk in writes.expire:
         # The exclusive pro's proposal may be the one expiring in this step.
         if any(row["pro_id"] == request.exclusive_pro_id for row in request.step_due):
             exclusive_status = Proposal.Status.EXPIRED
+    writes.top_up.append((request, wave_for(start=request.start, now=now), exclusive_status))
+
+
+def _top_up_wave(
+    request: BookingRequest, now: datetime, wave, candidates: list, writes: _Writes
+) -> None:
+    """Send proposals to the next candidates until the wave policy's number of pros hold one
+    (bonus proposals take no place); then new proposals take the request out of support's
+    queue, or, nobody holding one and nobody left to ask, an exclusive request without
+    fallback closes (unless a counter-offer still waits for the customer) and any other is
+    flagged for support. Due again at the first open proposal's expiry (or the deadline)."""
+    holding = request.step_holding
     sent = []
-    if holding < wave.size:
-        for candidate in candidates_for(
-            request, limit=wave.size - holding, now=now, exclusive_status=exclusive_status
-        ):
-            user = User(
-                id=candidate.user_id, email=candidate.user_email, language=candidate.user_language
-            )
-            proposal = Proposal(
-                request=request,
-                pro=Pro(id=candidate.pro_id, user=user),
-                sent_at=now,
-                expires_at=now + wave.answer_time,
-            )
-            sent.append((proposal, candidate, wave))
+    for candidate in candidates:
+        user = User(
+            id=candidate.user_id, email=candidate.user_email, language=candidate.user_language
+        )
+        proposal = Proposal(
+            request=request,
+            pro=Pro(id=candidate.pro_id, user=user),
+            sent_at=now,
+            expires_at=now + wave.answer_time,
+        )
+        sent.append((proposal, candidate, wave))
     flagged_at = request.flagged_at
     if sent:
         flagged_at = None

@@ -36,6 +36,26 @@ def wake(request_id: int, *, at: datetime | None = None, now: datetime | None = 
     transaction.on_commit(lambda: publish(request_id, countdown))
 
 
+def wake_many(due: dict[int, datetime], *, now: datetime) -> None:
+    """Wake-ups for many requests (a sweep batch): one message per distinct time, each naming
+    all the requests due then (a batch's new proposals share a few answer times), instead of
+    one message per request."""
+    by_time: dict[datetime, list[int]] = {}
+    for request_id, at in due.items():
+        by_time.setdefault(at, []).append(request_id)
+    for at, request_ids in by_time.items():
+        if len(request_ids) == 1:
+            wake(request_ids[0], at=at, now=now)
+            continue
+        countdown = max(0.0, (at - now).total_seconds())
+        if countdown <= MAX_WAKE_COUNTDOWN.total_seconds():
+            _publish_on_commit(sorted(request_ids), countdown)
+
+
+def _publish_on_commit(request_ids: list[int], countdown: float) -> None:
+    transaction.on_commit(lambda: publish(request_ids, countdown))
+
+
 def free_place(request: BookingRequest, *, now: datetime) -> None:
     """A place in the wave was freed (a refusal, a counter-offer, a withdrawal): the request
     is due now, so the next candidate is asked at once. The request must be locked."""
@@ -44,15 +64,19 @@ def free_place(request: BookingRequest, *, now: datetime) -> None:
     wake(request.pk, now=now)
 
 
-def publish(request_id: int, countdown: float = 0) -> None:
-    """Send the wake-up (called on commit). A broker outage must not break the transition
-    that already committed: the sweep will pick the request up. Tests replace this function
-    (tests/conftest.py) so no test message reaches a broker unless a test starts a worker."""
+def publish(request_id: int | list[int], countdown: float = 0) -> None:
+    """Send the wake-up for one request, or for a list of them in one message (called on
+    commit). A broker outage must not break the transition that already committed: the sweep
+    will pick the request up. Tests replace this function (tests/conftest.py) so no test
+    message reaches a broker unless a test starts a worker."""
     try:
         # No countdown at all for "now": an ETA, even a past one, goes through the worker's timer.
         timing = {"countdown": countdown} if countdown > 0 else {}
-        tasks.dispatch_request.apply_async(
-            (request_id,), queue=settings.CELERY_TASK_DEFAULT_QUEUE, **timing
+        task, argument = (
+            (tasks.dispatch_requests, request_id)
+            if isinstance(request_id, list)
+            else (tasks.dispatch_request, request_id)
         )
+        task.apply_async((argument,), queue=settings.CELERY_TASK_DEFAULT_QUEUE, **timing)
     except Exception:
         logger.exception("could not enqueue dispatch wake-up for request %s", request_id)
