@@ -89,13 +89,10 @@ def _render_card(http_request, proposal, *, status=200, **kwargs):
 
 
 def _cards(pro, shown_ids, now):
-    """Open proposals plus the proposals the page still shows (in their final state: taken,
-    expired, answered): two queries whatever their number."""
-    open_ones = list(
-        selectors.open_proposals_for(pro, now=now).select_related(
-            "request__service", "request__address"
-        )
-    )
+    """Open proposals (the first DASHBOARD_MAX_CARDS, and how many more) plus the proposals the
+    page still shows (in their final state: taken, expired, answered): two queries whatever
+    their number."""
+    open_ones, more = selectors.open_proposals_capped(pro, now=now)
     open_ids = {proposal.pk for proposal in open_ones}
     extra_ids = [pk for pk in shown_ids if pk not in open_ids][:MAX_SHOWN_IDS]
     shown = []
@@ -106,7 +103,7 @@ def _cards(pro, shown_ids, now):
             )
         )
     ordered = sorted(shown + open_ones, key=lambda proposal: (proposal.expires_at, proposal.pk))
-    return [_card_context(proposal, now=now) for proposal in ordered]
+    return [_card_context(proposal, now=now) for proposal in ordered], more
 
 
 def _shown_ids(http_request) -> list[int]:
@@ -125,9 +122,11 @@ def dashboard(request):
     pro = request.pro
     now = clock.now()
     missing = missing_for_proposals(pro)
+    cards, more = _cards(pro, [], now)
     context = {
         "pro": pro,
-        "cards": _cards(pro, [], now),
+        "cards": cards,
+        "more_proposals": more,
         "poll_seconds": POLL_SECONDS,
         "now": now,
         "missing": missing,
@@ -141,9 +140,11 @@ def dashboard(request):
 @pro_required(polled=True)
 def proposals_fragment(request):
     """Polled by the dashboard: the list of proposal cards."""
-    cards = _cards(request.pro, _shown_ids(request), clock.now())
+    cards, more = _cards(request.pro, _shown_ids(request), clock.now())
     return render(
-        request, "bookings/partials/proposal_list.html", {"cards": cards, "now": clock.now()}
+        request,
+        "bookings/partials/proposal_list.html",
+        {"cards": cards, "more_proposals": more, "now": clock.now()},
     )
 
 

@@ -41,7 +41,9 @@ from .customer import (
     pro_served_customer,
 )
 from .pro import (
+    DASHBOARD_MAX_CARDS,
     booking_timeline_for_pro,
+    open_proposals_capped,
     open_proposals_for,
     past_customers_for,
     pro_proposals_by_ids,
@@ -71,6 +73,8 @@ __all__ = [
     "flagged_requests",
     "open_counter_offers",
     "open_proposals_for",
+    "open_proposals_capped",
+    "DASHBOARD_MAX_CARDS",
     "past_bookings_for_pro",
     "past_customers_for",
     "past_pros_for",

@@ -3,7 +3,7 @@ they set up, the customers they served, and the timeline as the booking's pro ma
 
 from datetime import datetime
 
-from django.db.models import Exists, OuterRef, Subquery
+from django.db.models import Count, Exists, OuterRef, Subquery, Window
 
 from core import clock
 from customers.models import Customer
@@ -20,6 +20,18 @@ def open_proposals_for(pro, *, now: datetime | None = None):
         .select_related("request__service", "request__address")
         .order_by("expires_at", "id")
     )
+
+
+# At most this many open proposal cards on the dashboard (soonest expiry first); the others
+# are counted ("and 40 more"), so a poll costs the same with 5 or 50 open proposals.
+DASHBOARD_MAX_CARDS = 10
+
+
+def open_proposals_capped(pro, *, now: datetime | None = None, limit: int = DASHBOARD_MAX_CARDS):
+    """The first `limit` of `open_proposals_for` and how many more there are, in one query
+    (the total is a window count over the same rows)."""
+    rows = list(open_proposals_for(pro, now=now).annotate(open_total=Window(Count("pk")))[:limit])
+    return rows, (rows[0].open_total - len(rows)) if rows else 0
 
 
 def pro_proposals_by_ids(pro, ids):
