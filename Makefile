@@ -50,6 +50,7 @@ bench: install services
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python bench/dispatch.py
 	$(BIN)/python bench/payouts.py
+	$(BIN)/python bench/score.py
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache
