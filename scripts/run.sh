@@ -8,6 +8,13 @@ host=${HOST:-127.0.0.1}
 bin=.venv/bin
 # Beat's state belongs to this checkout: two checkouts on one machine must not share it.
 mkdir -p .run
+# Web push needs one VAPID key pair shared by the web and worker processes, stable across runs
+# (browsers subscribed with its public key): a development pair in .run/webpush.env.
+if [ -z "${WEBPUSH_VAPID_PRIVATE_KEY:-}" ]; then
+  [ -s .run/webpush.env ] || $bin/python manage.py webpush_keys > .run/webpush.env
+  set -a; . .run/webpush.env; set +a
+  echo "Web push: development VAPID keys from .run/webpush.env (set WEBPUSH_VAPID_PRIVATE_KEY in production)"
+fi
 pids=()
 cleanup() { trap - INT TERM EXIT; kill "${pids[@]}" 2>/dev/null; wait 2>/dev/null; }
 trap cleanup INT TERM EXIT
@@ -15,7 +22,13 @@ trap cleanup INT TERM EXIT
 $bin/celery -A wecasa worker --loglevel=INFO --concurrency=2 \
   -Q "${CELERY_QUEUE:-wecasa},${CELERY_NOTIFICATIONS_QUEUE:-notifications}" & pids+=($!)
 $bin/celery -A wecasa beat --loglevel=INFO --schedule=.run/celerybeat-schedule & pids+=($!)
-$bin/python manage.py runserver "$host:$port" & pids+=($!)
+# ASGI (uvicorn), so that the dashboard's live stream holds no thread; reloads on code changes.
+reload_dirs=()
+for dir in wecasa core notifications catalog customers pros bookings checkin feedback payouts templates; do
+  reload_dirs+=(--reload-dir "$dir")
+done
+$bin/uvicorn wecasa.asgi:application --host "$host" --port "$port" --reload "${reload_dirs[@]}" \
+  & pids+=($!)
 shown=$host
 [ "$host" = "127.0.0.1" ] && shown=localhost
 echo "Wecasa on http://$shown:$port  (API docs /api/v1/docs, admin /admin/, pro sign-up /pro/signup)"

@@ -6,14 +6,19 @@ Chromium cannot reach a real push service here, so the test plays the browser's 
 service: PushManager.subscribe answers with a subscription whose keys the test made and whose
 endpoint is the local push service (tests/notifications/push_service.py)."""
 
+import base64
 import json
+from datetime import timedelta
 
 import pytest
 from playwright.sync_api import expect
 
 from bookings import services, tasks
 from catalog.models import Service
+from core import clock
 from notifications.models import PushSubscription
+from notifications.vapid import vapid_keys
+from tests.browser.pro_app_helpers import FAKE_PUSH_MANAGER
 from tests.factories import booking_customer, dispatchable_pro
 from tests.notifications.push_service import LocalPushService
 
@@ -21,27 +26,6 @@ pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
-
-FAKE_PUSH_MANAGER = """
-(() => {
-  const subscription = %s;
-  const stored = () => window.localStorage.getItem("test-push") === "on";
-  const make = () => ({
-    endpoint: subscription.endpoint,
-    toJSON: () => subscription,
-    unsubscribe: () => { window.localStorage.removeItem("test-push"); return Promise.resolve(true); },
-  });
-  PushManager.prototype.subscribe = function (options) {
-    const key = new Uint8Array(options.applicationServerKey);
-    window.localStorage.setItem("test-push-key", btoa(String.fromCharCode.apply(null, key)));
-    window.localStorage.setItem("test-push", "on");
-    return Promise.resolve(make());
-  };
-  PushManager.prototype.getSubscription = function () {
-    return Promise.resolve(stored() ? make() : null);
-  };
-})();
-"""
 
 
 @pytest.fixture
@@ -68,8 +52,6 @@ def phone(page, push_service):
 def test_a_pro_turns_on_notifications_and_receives_a_proposal(
     page, login_as, phone, push_service, screenshot
 ):
-    from notifications.vapid import vapid_keys
-
     menage = Service.objects.get(slug="menage-2h")
     pro = dispatchable_pro(services=[menage])
     login_as(pro.user.email)
@@ -87,8 +69,6 @@ def test_a_pro_turns_on_notifications_and_receives_a_proposal(
     assert "Chrom" in device.label
     # The browser subscribed with our VAPID public key.
     key = page.evaluate("window.localStorage.getItem('test-push-key')")
-    import base64
-
     assert base64.b64decode(key) == base64.urlsafe_b64decode(vapid_keys().public_key + "=")
 
     # The devices page lists it; a test notification reaches it.
@@ -101,10 +81,6 @@ def test_a_pro_turns_on_notifications_and_receives_a_proposal(
 
     # A customer books: the proposal is pushed to the phone.
     customer, address = booking_customer()
-    from datetime import timedelta
-
-    from core import clock
-
     request = services.booking_request_create(
         customer=customer, service=menage, address=address, start=clock.now() + timedelta(days=2)
     )

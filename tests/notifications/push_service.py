@@ -38,6 +38,7 @@ class ReceivedPush:
     headers: dict
     body: bytes
     received_at: float  # time.monotonic()
+    received_wall: float = 0.0  # time.time(), to compare with database timestamps
     claims: dict = field(default_factory=dict)
     vapid_public_key: str = ""
 
@@ -118,7 +119,7 @@ class LocalPushService:
                 length = int(self.headers.get("Content-Length", 0))
                 body = self.rfile.read(length)
                 headers = {name.lower(): value for name, value in self.headers.items()}
-                push = ReceivedPush(self.path, headers, body, time.monotonic())
+                push = ReceivedPush(self.path, headers, body, time.monotonic(), time.time())
                 try:
                     push.claims, push.vapid_public_key = verify_vapid(
                         headers.get("authorization", ""), service.origin
