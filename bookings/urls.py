@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_calendar
 
 app_name = "bookings"
 urlpatterns = [
@@ -12,4 +12,6 @@ urlpatterns = [
     path("agenda", views.agenda, name="agenda"),
     path("bookings/<int:pk>", views.booking_detail, name="booking"),
     path("sessions/new", views.session_new, name="session_new"),
+    path("settings/calendar", views_calendar.calendar_settings, name="calendar_settings"),
+    path("calendar/<str:token>.ics", views_calendar.calendar_feed, name="calendar_feed"),
 ]

@@ -92,3 +92,21 @@ _SYSTEMS = [
     ("Windows", "Windows"),
     ("Linux", "Linux"),
 ]
+
+
+class CalendarFeed(models.Model):
+    """A user's private calendar feed: its URL carries this token, the only key to it (calendar
+    apps cannot log in). Resetting it gives a new token; the old URL stops working at once."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feed"
+    )
+    token = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("calendar feed")
+        verbose_name_plural = _("calendar feeds")
+
+    def __str__(self):
+        return f"calendar feed of {self.user_id}"
