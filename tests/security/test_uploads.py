@@ -11,6 +11,7 @@ from functools import cache
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import translation
 from PIL import Image
 
 from core.models import AuditEvent
@@ -82,6 +83,13 @@ def gps_exif(orientation: int = 1) -> Image.Exif:
 
 def upload(name: str, data: bytes, content_type: str = "image/png") -> SimpleUploadedFile:
     return SimpleUploadedFile(name, data, content_type)
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """The services' messages in English (the tests read them)."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture
