@@ -32,6 +32,7 @@ from payouts import services as payout_services
 from payouts.demo import seed_money_history
 from pros import services as pro_services
 from pros.models import Document, Pro
+from pros.scoring.demo import seed_score_history
 from wecasa.roles import ensure_support_group
 
 PASSWORD = "demo1234"
@@ -108,6 +109,7 @@ class Command(BaseCommand):
         seed_checkin_sessions(
             pros=pros, customers=customers, past_booking=self._past_booking, log=self.stdout.write
         )
+        seed_score_history(pros=pros, now=clock.now())  # 12 weeks, for My score and simulations
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo ready: {len(pros)} active pros (pro1..pro{len(pros)}@example.com), "
