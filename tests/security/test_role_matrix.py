@@ -39,7 +39,8 @@ from catalog.models import Service
 from checkin import services as checkin_services
 from checkin.models import BillableItem
 from feedback.models import Report
-from notifications.models import Notification
+from notifications.calendar_feeds import calendar_feed_for
+from notifications.models import Notification, PushSubscription
 from pros.models import TimeOff
 from tests.bookings.helpers import NOW, at
 from tests.factories import (
@@ -183,6 +184,14 @@ TABLE: dict[str, list[Row]] = {
     "payouts:earnings": [P("GET", None, 302, 302, 200, 200, 302, 302)],
     "payouts:statement_csv": [P("GET", None, 302, 302, 200, 200, 302, 302)],
     "stripe_webhook": [C("POST", None, 400, 400, 400, 400, 400, 400)],
+    "bookings:calendar_settings": [P("GET", None, 302, 302, 200, 200, 302, 302), P("POST", None, 302, 302, 302, 302, 302, 302)],
+    "bookings:calendar_feed": [P("GET", 'calendar', 200, 200, 200, 200, 200, 200)],  # the token is the key
+    "notifications:live": [P("GET", None, 204, 204, 204, 204, 204, 204)],  # a stream under ASGI only
+    "notifications:devices": [P("GET", None, 302, 200, 200, 200, 200, 200)],
+    "notifications:push_subscribe": [P("POST", None, 302, 400, 400, 400, 400, 400)],
+    "notifications:push_unsubscribe": [P("POST", None, 302, 204, 204, 204, 204, 204)],
+    "notifications:push_test": [P("POST", None, 302, 302, 302, 302, 302, 302)],
+    "notifications:device_remove": [P("POST", 'device', 302, 302, 302, 302, 302, 302)],
 }
 # fmt: on
 
@@ -265,6 +274,7 @@ class World:
         )
         customer_note = Notification.objects.create(user=self.customer.user, kind="t", title="t")
         pro_note = Notification.objects.create(user=self.pro.user, kind="t", title="t")
+        calendar = calendar_feed_for(user=self.pro.user)
         report = f"?kind={Report.Kind.PROPOSAL}&id={proposal.pk}"
         # key -> (URL kwargs, query string)
         self.targets = {
@@ -282,9 +292,20 @@ class World:
             "customer_note": ({"pk": customer_note.pk}, ""),
             "pro_note": ({"pk": pro_note.pk}, ""),
             "reset": ({"uidb64": "MQ", "token": "set-password"}, ""),
+            "calendar": ({"token": calendar.token}, ""),
             "day": (None, "?day=1"),
             "report": (None, report),
         }
+
+    def add_device(self):
+        """The pro's push device, once the world's notifications were sent (none is pushed)."""
+        device = PushSubscription.objects.create(
+            user=self.pro.user,
+            endpoint="https://push.example/device-1",
+            p256dh="BNcRdreALRFXTkOOUHK1EtK2wtaz5Ry4YfYCA_0QTpQtUbVlUls0VJXg7A8u-Ts1XbjhazAkj7I99e8QcYP7DkM",
+            auth="tBHItJI5svbpez7KI4CCXg",
+        )
+        self.targets["device"] = ({"pk": device.pk}, "")
 
     def path(self, name: str, key: str | None) -> str:
         kwargs, query = self.targets[key] if key else (None, "")
@@ -368,6 +389,7 @@ def world(django_capture_on_commit_callbacks):
     with time_machine.travel(NOW, tick=False):
         with django_capture_on_commit_callbacks(execute=True):
             built = World()
+        built.add_device()
         yield built
 
 
