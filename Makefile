@@ -46,9 +46,12 @@ format: install
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
+# Each bench uses its own database; bench/sweep.py --full clears 10,000 due among 1,000,000.
 bench: install services
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python bench/dispatch.py
+	$(BIN)/python bench/sweep.py
+	$(BIN)/python bench/http_endpoints.py
 	$(BIN)/python bench/payouts.py
 	$(BIN)/python bench/score.py
 
