@@ -1,27 +1,22 @@
 """Fields shared by the bookings API's serializers."""
 
-from datetime import timedelta
-
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from bookings.rules import HORIZON_MESSAGES, horizon_problem
 from core import clock
 
 
 class AwareDateTimeField(serializers.DateTimeField):
     """ISO 8601 with an offset; naive input is refused (never guessed), and so are impossible
-    values (30 February, offset +25:00) and moments outside [2000, now + 1 year], whose
-    arithmetic could overflow."""
-
-    EARLIEST_YEAR = 2000
-    MAX_AHEAD = timedelta(days=366)
+    values (30 February, offset +25:00) and moments outside the booking horizon
+    (bookings.rules.horizon_problem, the rule the web forms and services apply too)."""
 
     default_error_messages = {
         "naive": _("Give a date and time with its UTC offset."),
         "impossible": _("This date and time does not exist."),
-        "too_early": _("Too far in the past."),
-        "too_far": _("Too far in the future."),
+        **HORIZON_MESSAGES,
     }
 
     def to_internal_value(self, value):
@@ -33,8 +28,7 @@ class AwareDateTimeField(serializers.DateTimeField):
             if parsed is not None and parsed.tzinfo is None:
                 self.fail("naive")
         moment = super().to_internal_value(value)
-        if moment.year < self.EARLIEST_YEAR:
-            self.fail("too_early")
-        if moment > clock.now() + self.MAX_AHEAD:
-            self.fail("too_far")
+        problem = horizon_problem(moment, clock.now())
+        if problem:
+            self.fail(problem)
         return moment
