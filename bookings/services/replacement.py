@@ -9,8 +9,10 @@ from core import clock
 
 from .. import events
 from ..dispatch.wakeups import wake
+from ..errors import DuplicateRequest
 from ..models import Booking, BookingRequest
 from ..rules import booking_deadline
+from .requests import insert_open_request
 
 
 def booking_request_replace(*, booking: Booking, by=None) -> BookingRequest | None:
@@ -29,21 +31,24 @@ def booking_request_replace(*, booking: Booking, by=None) -> BookingRequest | No
     if now > deadline:  # as for a new request: at least BOOKING_MIN_LEAD ahead
         return None
     with transaction.atomic():
-        request = BookingRequest.objects.create(
-            customer_id=old.customer_id,
-            service_id=old.service_id,
-            address_id=old.address_id,
-            start=booking.start,
-            end=booking.end,
-            notes=old.notes,
-            price_cents=booking.price_cents,
-            pro_net_cents=booking.pro_net_cents,
-            platform_share_cents=booking.platform_share_cents,
-            excluded_pro_id=booking.pro_id,
-            booking_deadline=deadline,
-            next_dispatch_at=now,
-            created_at=now,
-        )
+        try:
+            request = insert_open_request(
+                customer_id=old.customer_id,
+                service_id=old.service_id,
+                address_id=old.address_id,
+                start=booking.start,
+                end=booking.end,
+                notes=old.notes,
+                price_cents=booking.price_cents,
+                pro_net_cents=booking.pro_net_cents,
+                platform_share_cents=booking.platform_share_cents,
+                excluded_pro_id=booking.pro_id,
+                booking_deadline=deadline,
+                next_dispatch_at=now,
+                created_at=now,
+            )
+        except DuplicateRequest:  # the customer already asked again for this slot themselves
+            return None
         events.request_replaced(request=request, replaced=old, excluded_pro=booking.pro, actor=by)
         wake(request.pk, now=now)
     return request

@@ -245,3 +245,29 @@ def test_the_pro_waives_a_fee_until_the_day_it_is_charged(clock, session, pro):
     clock.move_to(at(1, 0))  # the day it is charged
     with pytest.raises(FeeNotWaivable):
         services.fee_waive(item=late_item, pro=pro)
+
+
+def test_pro_cancel_is_not_dispatched_again_when_the_customer_already_asked_again(
+    clock, session, customer, django_capture_on_commit_callbacks
+):
+    """The one-open-request-per-home-and-time constraint would refuse the replacement: the
+    customer's own new request stands, and the pro's cancellation still goes through."""
+    booking = session(NOW + timedelta(hours=3))
+    own = BookingRequest.objects.create(
+        customer=booking.customer,
+        service=booking.service,
+        address=booking.address,
+        start=booking.start,
+        end=booking.end,
+        price_cents=booking.price_cents,
+        pro_net_cents=booking.pro_net_cents,
+        platform_share_cents=booking.platform_share_cents,
+        booking_deadline=booking.start - timedelta(hours=2),
+        created_at=NOW,
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        record = declare(booking, "pro_cancels", reason="Sick child")
+    assert record.outcome == Outcome.CANCELLED_BY_PRO
+    assert set(BookingRequest.objects.filter(customer=customer).exclude(pk=booking.request_id)) == {
+        own
+    }
