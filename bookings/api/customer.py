@@ -7,7 +7,7 @@ offer or booking answers 404.
 
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema, extend_schema_field
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -176,10 +176,15 @@ class BookingRequestListCreateApi(generics.ListAPIView):
             "Refusals in this order: blacklisted (403 `customer_blacklisted`), bad input "
             "(400 `invalid`), no saved card (`payment_method_required`), less than 2 hours "
             "ahead (`too_late_to_book`), nobody covers the address (`no_pro_in_area`), or for "
-            "a request to one pro, that pro is not free then (`slot_unavailable`)."
+            "a request to one pro, that pro is not free then (`slot_unavailable`); an open "
+            "request of yours for the same address and an overlapping time already exists "
+            "(409 `duplicate_request`)."
         ),
         request=BookingRequestInSerializer,
-        responses={201: BookingRequestOutSerializer},
+        responses={
+            201: BookingRequestOutSerializer,
+            409: OpenApiResponse(description="`duplicate_request`: already asked for this home"),
+        },
     )
     def post(self, request):
         customer = customer_for(request.user)
