@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE := wecasa.settings
 
-.PHONY: run test lint format bench install services deps-system messages clean
+.PHONY: run test lint format bench install services deps-system messages clean screenshots
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +36,11 @@ test: install lint deps-system services messages
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	$(BIN)/pytest -p no:cacheprovider $(PYTEST_ARGS); rc=$$?; \
 	  if [ $$rc -eq 5 ]; then echo "pytest collected no tests: failing"; exit 1; fi; exit $$rc
+
+# The gallery of phone screenshots in docs/screenshots/ (every pro page on the demo world,
+# each also checked with axe-core).
+screenshots: install deps-system services messages
+	SCREENSHOTS_DIR=docs/screenshots $(BIN)/pytest -p no:cacheprovider -q tests/browser/test_pro_app_pages.py
 
 lint: install
 	$(BIN)/ruff check .
