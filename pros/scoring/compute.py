@@ -32,8 +32,8 @@ agg AS (
         count(e.id) FILTER (WHERE e.weighs AND e.kind IN ('answered', 'expired')) AS proposals,
         count(e.id) FILTER (WHERE e.weighs AND e.kind = 'answered') AS answered,
         coalesce(sum(
-            100.0 - (100.0 - %(last_moment_credit)s)
-                    * LEAST(1.0, GREATEST(0, e.value)::numeric / GREATEST(e.allowed, 1))
+            100.0::float8 - (100 - %(last_moment_credit)s)
+                    * LEAST(1.0::float8, GREATEST(0, e.value)::float8 / GREATEST(e.allowed, 1))
         ) FILTER (WHERE e.weighs AND e.kind = 'answered'), 0) AS answer_points,
         avg(GREATEST(0, e.value)) FILTER (WHERE e.weighs AND e.kind = 'answered')
             AS answer_seconds,
