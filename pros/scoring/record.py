@@ -1,7 +1,7 @@
 """Recording the facts the score reads. Each function is the hook one higher app calls where
-the fact happens (inside its transaction): the event row is written at once (once per pro,
-kind and subject: a repeat records nothing), and the pro's score is recomputed when the
-transaction commits, only when the fact weighs.
+the fact happens (inside its transaction): the event row is written at once (expiries: once
+the engine's step commits), once per pro, kind and subject (a repeat records nothing), and the
+pro's score is recomputed when the transaction commits, only when the fact weighs.
 
 Bonus proposals (sent by support outside the pro's settings) are never recorded: they count
 for nothing. Refusals are recorded (the pro's page counts them) but never weigh.
