@@ -3,15 +3,19 @@ rolling window, refusals and bonus proposals that never weigh, idempotent hooks,
 cells following the score."""
 
 from datetime import datetime, timedelta
+from io import StringIO
 from types import SimpleNamespace
 
 import pytest
+from django.core.management import call_command
 from django.test import TestCase
 
 from catalog.models import Service
 from core.clock import PARIS
 from pros import scoring
 from pros.models import Pro, ScoreEvent, ZoneCell
+from pros.scoring.nightly import score_recompute_all
+from pros.tasks import recompute_scores
 from tests.factories import ProFactory, dispatchable_pro
 
 pytestmark = pytest.mark.django_db
@@ -200,8 +204,6 @@ def test_zone_cells_carry_the_new_score_at_once():
 
 
 def test_every_pro_at_once_matches_one_by_one():
-    from pros.scoring.nightly import score_recompute_all
-
     pros = [ProFactory(bare_active=True) for _i in range(5)]
     for index, pro in enumerate(pros):
         answer(pro, index * 2, took=timedelta(minutes=index * 5))
@@ -215,3 +217,22 @@ def test_every_pro_at_once_matches_one_by_one():
     for pro in pros:
         expected[pro.pk] = score_of(pro)
     assert dict(Pro.objects.filter(pk__in=expected).values_list("pk", "score")) == expected
+
+
+def test_the_nightly_beat_task_and_the_command(settings, time_machine):
+    time_machine.move_to(NOW, tick=False)
+    entry = settings.CELERY_BEAT_SCHEDULE["pros-recompute-scores"]
+    assert entry["task"] == recompute_scores.name and entry["options"]["expires"]
+    pro = ProFactory(bare_active=True)
+    answer(pro, 6, took=timedelta(seconds=5))
+    out = StringIO()
+    call_command("recompute_scores", "--dry-run", stdout=out)
+    assert "1 would change (1 up, 0 down)" in out.getvalue()
+    pro.refresh_from_db()
+    assert pro.score == 50
+    assert recompute_scores() == {"pros": Pro.objects.count(), "changed": 1, "skipped": False}
+    pro.refresh_from_db()
+    assert pro.score > 50
+    out = StringIO()
+    call_command("recompute_scores", stdout=out)
+    assert "0 changed" in out.getvalue()
