@@ -105,17 +105,34 @@ class ServicesForm(forms.Form):
 
 
 class ZoneForm(forms.Form):
+    """The base address (looked up as the pro types: pros/geocoding.py) and the radius. The
+    coordinates come from the suggestion picked or the phone's position (hidden fields); a
+    typed address with neither is looked up once more on save."""
+
     base_address = forms.CharField(
         label=_("Base address"),
         max_length=250,
-        help_text=_("Where your trips start from, e.g. your home."),
+        required=False,
+        help_text=_("Where your trips start from, e.g. your home. Pick it from the suggestions."),
     )
     lat = forms.DecimalField(
-        label=_("Latitude"), min_value=-90, max_value=90, max_digits=9, decimal_places=6
+        min_value=-90,
+        max_value=90,
+        max_digits=9,
+        decimal_places=6,
+        required=False,
+        widget=forms.HiddenInput,
     )
     lng = forms.DecimalField(
-        label=_("Longitude"), min_value=-180, max_value=180, max_digits=9, decimal_places=6
+        min_value=-180,
+        max_value=180,
+        max_digits=9,
+        decimal_places=6,
+        required=False,
+        widget=forms.HiddenInput,
     )
+    # The address text the coordinates belong to: a typed change without a new pick is looked up.
+    located_address = forms.CharField(max_length=250, required=False, widget=forms.HiddenInput)
     radius_km = forms.IntegerField(
         label=_("Travel radius (km)"),
         min_value=1,
@@ -123,11 +140,39 @@ class ZoneForm(forms.Form):
         help_text=_("From 1 to 50 km. The wider your zone, the more proposals you receive."),
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, geocoder=None, **kwargs):
         super().__init__(*args, **kwargs)
-        for name in ("lat", "lng"):
-            self.fields[name].widget.attrs.update({"inputmode": "decimal", "step": "any"})
+        self.geocoder = geocoder
+        self.fields["base_address"].widget.attrs.update({"autocomplete": "street-address"})
         self.fields["radius_km"].widget.attrs.update({"inputmode": "numeric"})
+
+    def clean(self):
+        data = super().clean()
+        address = data.get("base_address", "")
+        located = data.get("lat") is not None and data.get("lng") is not None
+        located_address = data.get("located_address", "")
+        if located and (not address or not located_address or address == located_address):
+            if not address:
+                data["base_address"] = str(_("My position"))
+            return data
+        if not address:
+            self.add_error("base_address", _("Type your address or use your current position."))
+            return data
+        places = self.geocoder.search(address, limit=1) if self.geocoder else []
+        if not places:
+            self.add_error(
+                "base_address",
+                _(
+                    "We could not find this address: pick one from the suggestions, or use your current position."
+                ),
+            )
+            return data
+        data["base_address"], data["lat"], data["lng"] = (
+            places[0].label,
+            places[0].lat,
+            places[0].lng,
+        )
+        return data
 
 
 class HoursForm(forms.Form):

@@ -21,6 +21,7 @@ urlpatterns = [
     path("settings/profile", views.settings_profile, name="settings_profile"),
     path("settings/services", views.settings_services, name="settings_services"),
     path("settings/zone", views.settings_zone, name="settings_zone"),
+    path("settings/zone/suggest", views.settings_zone_suggest, name="settings_zone_suggest"),
     path("settings/hours", views.settings_hours, name="settings_hours"),
     path("settings/hours/row", views.settings_hours_row, name="settings_hours_row"),
     path("settings/availability", views.settings_availability, name="settings_availability"),

@@ -20,6 +20,7 @@ def _fast_and_isolated(settings, tmp_path):
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
     settings.PAYMENT_GATEWAY = "fake"
+    settings.GEOCODER = "none"  # no network in tests (tests/pros/test_geocoding.py fakes it)
     settings.LANGUAGE_CODE = "fr"
 
 

@@ -404,6 +404,14 @@ LIVE_CHANNEL_PREFIX = env.str("LIVE_CHANNEL_PREFIX", default="wecasa:live")
 LIVE_HEARTBEAT_SECONDS = env.float("LIVE_HEARTBEAT_SECONDS", default=20.0)
 LIVE_STREAM_SECONDS = env.float("LIVE_STREAM_SECONDS", default=15 * 60.0)
 
+# Addresses typed in a pro's zone settings are looked up in France's national address base
+# (pros/geocoding.py): `ban`, or `none` (no network; the form's "use my position" still works).
+GEOCODER = env.str("GEOCODER", default="ban")
+if GEOCODER not in {"ban", "none"}:
+    raise ImproperlyConfigured("GEOCODER must be 'ban' or 'none'.")
+GEOCODER_BAN_URL = env.str("GEOCODER_BAN_URL", default="https://api-adresse.data.gouv.fr")
+GEOCODER_TIMEOUT = env.float("GEOCODER_TIMEOUT_SECONDS", default=2.0)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

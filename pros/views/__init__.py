@@ -35,6 +35,7 @@ from .settings import (
     settings_services,
     settings_time_off_delete,
     settings_zone,
+    settings_zone_suggest,
 )
 
 __all__ = [
@@ -62,5 +63,6 @@ __all__ = [
     "settings_services",
     "settings_time_off_delete",
     "settings_zone",
+    "settings_zone_suggest",
     "signup",
 ]

@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from core.clock import today
 from core.errors import DomainError
@@ -21,6 +21,7 @@ from ..forms import (
     TimeOffForm,
     ZoneForm,
 )
+from ..geocoding import geocoder
 from .common import invalid, refused, render_for_pro
 
 
@@ -101,9 +102,10 @@ def settings_zone(request):
         "base_address": pro.base_address,
         "lat": pro.base_lat,
         "lng": pro.base_lng,
+        "located_address": pro.base_address,
         "radius_km": pro.radius_km or 10,
     }
-    form = ZoneForm(request.POST or None, initial=initial)
+    form = ZoneForm(request.POST or None, initial=initial, geocoder=geocoder())
     status = 200
     if request.method == "POST":
         status = 400
@@ -127,6 +129,14 @@ def settings_zone(request):
             invalid(request)
     context = {"form": form, "zone": selectors.zone_summary(pro)}
     return render_for_pro(request, "pros/settings/zone.html", context, status=status)
+
+
+@require_GET
+@pro_required
+def settings_zone_suggest(request):
+    """Addresses matching what the pro typed (htmx, as they type)."""
+    places = geocoder().search(request.GET.get("base_address", ""), limit=5)
+    return render(request, "pros/partials/place_suggestions.html", {"places": places})
 
 
 @pro_required

@@ -89,15 +89,17 @@ def test_pro_signs_up_completes_settings_and_is_activated_by_support(
     # Zone: bad radius first (nothing written), then a good one.
     page.goto("/pro/settings/zone")
     page.fill("input[name=base_address]", "12 rue Oberkampf, 75011 Paris")
-    page.fill("input[name=lat]", "48.8647")
-    page.fill("input[name=lng]", "2.3790")
+    page.context.grant_permissions(["geolocation"])
+    page.context.set_geolocation({"latitude": 48.8647, "longitude": 2.379})
+    page.click("#use-position")
+    expect(page.locator("input[name=lat]")).to_have_value("48.864700")
     page.fill("input[name=radius_km]", "80")
     page.click("form.card button[type=submit]")
     expect(page.locator(".message-error")).to_be_visible()
     assert not pro.zone_cells.exists()
     page.fill("input[name=radius_km]", "10")
     page.click("form.card button[type=submit]")
-    expect(page.locator("#zone-summary")).to_contain_text("radius 10 km")
+    expect(page.locator("#zone-summary")).to_contain_text("10 km")
     screenshot("pros-06-zone")
     assert pro.zone_cells.count() > 50
 

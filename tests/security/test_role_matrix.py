@@ -147,6 +147,7 @@ TABLE: dict[str, list[Row]] = {
     "pros:settings_profile": [P("GET", None, 302, 302, 200, 200, 302, 302), P("POST", None, 302, 302, 400, 400, 302, 302)],
     "pros:settings_services": [P("GET", None, 302, 302, 200, 200, 302, 302), P("POST", None, 302, 302, 400, 400, 302, 302)],
     "pros:settings_zone": [P("GET", None, 302, 302, 200, 200, 302, 302), P("POST", None, 302, 302, 400, 400, 302, 302)],
+    "pros:settings_zone_suggest": [P("GET", None, 302, 302, 200, 200, 302, 302)],
     "pros:settings_hours": [P("GET", None, 302, 302, 200, 200, 302, 302), P("POST", None, 302, 302, 400, 400, 302, 302)],
     "pros:settings_hours_row": [P("GET", 'day', 302, 302, 200, 200, 302, 302)],
     "pros:settings_availability": [P("GET", None, 302, 302, 200, 200, 302, 302), P("POST", None, 302, 302, 400, 400, 302, 302)],
