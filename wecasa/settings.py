@@ -406,7 +406,7 @@ LIVE_STREAM_SECONDS = env.float("LIVE_STREAM_SECONDS", default=15 * 60.0)
 
 # Addresses typed in a pro's zone settings are looked up in France's national address base
 # (pros/geocoding.py): `ban`, or `none` (no network; the form's "use my position" still works).
-GEOCODER = env.str("GEOCODER", default="ban")
+GEOCODER = env.str("GEOCODER", default="none")  # no outside network unless asked for
 if GEOCODER not in {"ban", "none"}:
     raise ImproperlyConfigured("GEOCODER must be 'ban' or 'none'.")
 GEOCODER_BAN_URL = env.str("GEOCODER_BAN_URL", default="https://api-adresse.data.gouv.fr")
