@@ -94,7 +94,7 @@ def test_reset_needs_post_by_the_pro_and_csrf(client):
     assert pro.slug == old
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_existing_pros_are_migrated_to_unguessable_links():
     executor = MigrationExecutor(connection)
     executor.loader.build_graph()
