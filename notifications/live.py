@@ -39,6 +39,14 @@ def _publisher() -> redis.Redis:
     return redis.Redis.from_url(settings.LIVE_REDIS_URL, socket_connect_timeout=1, socket_timeout=1)
 
 
+def redis_available() -> bool:
+    """One round trip: is the pub/sub server there? (a stream is refused with 503 otherwise)"""
+    try:
+        return bool(_publisher().ping())
+    except (redis.RedisError, OSError):
+        return False
+
+
 def publish_notifications(notifications) -> None:
     """Publish each notification to its user's channel (called on commit), in one round trip."""
     if not notifications:

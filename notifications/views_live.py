@@ -1,4 +1,4 @@
-"""The dashboard's live stream: server-sent events from an async view, served under ASGI
+"""The dashboard's live stream: server-sent events from an async iterator, served under ASGI
 (uvicorn). Each stream listens to the signed-in user's channel (live.py) and sends
 `event: notification` with the notification's id, kind and ids; a heartbeat comment keeps
 proxies from closing it; `Last-Event-ID` replays what a reconnecting page missed, from the
@@ -52,45 +52,50 @@ def _missed(user_id: int, after: int) -> list[dict]:
 
 
 @require_GET
-async def stream(request):
+def stream(request):
+    """A sync view (it only decides; under ASGI it runs briefly in a thread, so the test client
+    and WSGI servers can call it too); the stream itself is an async iterator that the ASGI
+    server consumes on its event loop."""
     if not isinstance(request, ASGIRequest):
         return HttpResponse(status=204)
-    user = await request.auser()
-    if not user.is_authenticated:
+    if not request.user.is_authenticated:
         return HttpResponse(status=204)  # signed out: the browser stops reconnecting
-    channel = live.channel_for(user.pk)
+    if not live.redis_available():
+        logger.warning("live stream unavailable (Redis): the page polls")
+        return HttpResponse(status=503)
+    response = StreamingHttpResponse(
+        _events(request.user.pk, _last_event_id(request)), content_type="text/event-stream"
+    )
+    response["Cache-Control"] = "no-cache"
+    response["X-Accel-Buffering"] = "no"  # nginx: pass events on at once
+    return response
+
+
+async def _events(user_id: int, after: int | None):
+    channel = live.channel_for(user_id)
     hub = live.hub()
     try:
         queue = await hub.listen(channel)
     except (redis.RedisError, OSError) as error:
-        logger.warning("live stream unavailable (%s): the page polls", error)
-        return HttpResponse(status=503)
-    # Listening before reading the missed ones: nothing falls between the two.
-    after = _last_event_id(request)
-    missed = await _missed(user.pk, after) if after is not None else []
-
-    async def events():
-        try:
-            yield f"retry: {RETRY_MILLISECONDS}\n: connected\n\n"
-            for event in missed:
-                yield _message(event)
-            loop = asyncio.get_running_loop()
-            ends_at = loop.time() + settings.LIVE_STREAM_SECONDS
-            while (left := ends_at - loop.time()) > 0:
-                try:
-                    event = await asyncio.wait_for(
-                        queue.get(), timeout=min(settings.LIVE_HEARTBEAT_SECONDS, left)
-                    )
-                except TimeoutError:
-                    yield ": ping\n\n"
-                    continue
-                if event is live.CLOSED:
-                    return
-                yield _message(event)
-        finally:
-            await hub.stop_listening(channel, queue)
-
-    response = StreamingHttpResponse(events(), content_type="text/event-stream")
-    response["Cache-Control"] = "no-cache"
-    response["X-Accel-Buffering"] = "no"  # nginx: pass events on at once
-    return response
+        logger.warning("live stream lost Redis (%s): the page polls", error)
+        return
+    try:
+        yield f"retry: {RETRY_MILLISECONDS}\n: connected\n\n"
+        # Listening before reading the missed ones: nothing falls between the two.
+        for event in await _missed(user_id, after) if after is not None else []:
+            yield _message(event)
+        loop = asyncio.get_running_loop()
+        ends_at = loop.time() + settings.LIVE_STREAM_SECONDS
+        while (left := ends_at - loop.time()) > 0:
+            try:
+                event = await asyncio.wait_for(
+                    queue.get(), timeout=min(settings.LIVE_HEARTBEAT_SECONDS, left)
+                )
+            except TimeoutError:
+                yield ": ping\n\n"
+                continue
+            if event is live.CLOSED:
+                return
+            yield _message(event)
+    finally:
+        await hub.stop_listening(channel, queue)
