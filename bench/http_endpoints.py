@@ -1,5 +1,5 @@
 """HTTP benchmark (`make bench`; not named http.py, which would shadow the standard library
-for every script in bench/): gunicorn as docker-compose runs it (3 sync workers), on
+for every script in bench/): gunicorn as docker-compose runs it (3 uvicorn workers), on
 127.0.0.1 only, against its own database; prints figures, is not part of the test run.
 
 Each endpoint is measured in short windows interleaved with `/healthz` windows (the baseline:
@@ -171,12 +171,14 @@ def free_port() -> int:
 
 
 def start_server(port):
-    """gunicorn as in docker-compose.yml (3 sync workers, 30 s timeout), on 127.0.0.1 only."""
+    """gunicorn as in docker-compose.yml (3 uvicorn workers, 30 s timeout), on 127.0.0.1 only."""
     log = open(Path(tempfile.gettempdir()) / f"{QUEUE}-gunicorn.log", "w+b")  # noqa: SIM115
     process = subprocess.Popen(
         [
             str(Path(sys.executable).with_name("gunicorn")),
-            "wecasa.wsgi:application",
+            "wecasa.asgi:application",
+            "-k",
+            "uvicorn_worker.UvicornWorker",
             "--bind",
             f"127.0.0.1:{port}",
             "--workers",
@@ -273,7 +275,7 @@ def main():
     port = free_port()
     server, base = start_server(port)
     print(
-        f"gunicorn wecasa.wsgi (3 sync workers, as docker-compose) on {base}; {CLIENTS} client "
+        f"gunicorn wecasa.asgi (3 uvicorn workers, as docker-compose) on {base}; {CLIENTS} client "
         f"threads with keep-alive; {ROUNDS} rounds of {WINDOW:.0f} s windows, each endpoint "
         "interleaved with /healthz"
     )
