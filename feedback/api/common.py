@@ -37,7 +37,9 @@ class ThreadApi(RetryAfterMixin, generics.ListAPIView):
     tag = ""
 
     def booking_for(self, request, pk):
-        raise NotImplementedError
+        """The booking `pk` of the signed-in customer or pro (404 otherwise): each side's view
+        defines it; this base is never routed."""
+        raise NotImplementedError(f"{type(self).__name__} must define booking_for()")
 
     def get_serializer_context(self):
         return {**super().get_serializer_context(), "side": self.side}
