@@ -93,6 +93,9 @@ INSTALLED_APPS = [
     "checkin",
     "feedback",
     "payouts",
+    # Above every domain app, independent of each other: vital signs and personal data.
+    "ops",
+    "privacy",
     # The project itself, above every app: cross-app roles (wecasa/roles.py).
     "wecasa",
 ]

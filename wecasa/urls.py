@@ -21,6 +21,7 @@ api_v1 = [
     path("", include("feedback.api_urls")),
     path("", include("notifications.api_urls")),
     path("", include("payouts.api_urls")),
+    path("", include("privacy.api_urls")),
 ]
 
 urlpatterns = [
@@ -35,6 +36,8 @@ urlpatterns = [
     path("pro/", include("feedback.urls")),
     path("pro/", include("notifications.urls")),
     path("pro/", include("payouts.urls")),
+    path("pro/", include("privacy.urls")),
+    path("", include("ops.urls")),
     path("webhooks/stripe", stripe_webhook, name="stripe_webhook"),
     path("", RedirectView.as_view(pattern_name="bookings:dashboard", permanent=False)),
 ]

@@ -1,0 +1,13 @@
+"""Personal data as French law requires (GDPR / CNIL): export, account closure, retention.
+
+Above every domain app: it reads and anonymises what each of them holds about a person.
+"""
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PrivacyConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "privacy"
+    verbose_name = _("Données personnelles")
