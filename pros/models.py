@@ -308,6 +308,9 @@ class Document(models.Model):
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # Retention (privacy/retention.py): when the file and its personal fields were deleted; the
+    # row stays as the record that the review happened (status, reviewed_at, reviewed_by).
+    file_deleted_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-uploaded_at", "-id"]
