@@ -2,8 +2,8 @@
 
 from django import template
 from django.utils.translation import get_language
-from django.utils.translation import gettext as _
 
+from core import datefmt
 from core.money import format_eur
 
 register = template.Library()
@@ -17,21 +17,7 @@ def eur(cents):
     return format_eur(int(cents), get_language() or "fr")
 
 
-@register.filter
-def duration(minutes):
-    """120 -> '2 h', 90 -> '1 h 30', 45 -> '45 min'."""
-    if minutes is None or minutes == "":
-        return ""
-    hours, rest = divmod(int(minutes), 60)
-    if not hours:
-        return _("%(minutes)d min") % {"minutes": rest}
-    if not rest:
-        return _("%(hours)d h") % {"hours": hours}
-    return _("%(hours)d h %(minutes)02d") % {"hours": hours, "minutes": rest}
-
-
-@register.filter
-def duration_between(start, end):
-    if not start or not end:
-        return ""
-    return duration(int((end - start).total_seconds() // 60))
+# Durations have one writer (core.datefmt, also `{% load dates %}`); kept here for the
+# templates that load bookings_ui.
+register.filter("duration", datefmt.duration)
+register.filter("duration_between", datefmt.duration_between)
