@@ -17,6 +17,9 @@ from django.db.backends.postgresql.psycopg_any import DateTimeTZRange
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core import datefmt
+from core.labels import person_label, session_label
+
 
 class BookingRequest(models.Model):
     class Status(models.TextChoices):
@@ -33,22 +36,44 @@ class BookingRequest(models.Model):
     OPEN_STATUSES = (Status.DISPATCHING, Status.AWAITING_CUSTOMER)
     # The customer's notes to the pro: one limit for the model, the API, the forms, the services.
     NOTES_MAX_LENGTH = 1000
+    # Door code, floor, intercom: shown only to the booked pro (bookings.rules.access_details_for).
+    ACCESS_DETAILS_MAX_LENGTH = 500
 
     customer = models.ForeignKey(
-        "customers.Customer", on_delete=models.PROTECT, related_name="booking_requests"
+        "customers.Customer",
+        on_delete=models.PROTECT,
+        related_name="booking_requests",
+        verbose_name=_("client"),
     )
-    service = models.ForeignKey("catalog.Service", on_delete=models.PROTECT, related_name="+")
-    address = models.ForeignKey("customers.Address", on_delete=models.PROTECT, related_name="+")
-    start = models.DateTimeField()
-    end = models.DateTimeField()
+    service = models.ForeignKey(
+        "catalog.Service", on_delete=models.PROTECT, related_name="+", verbose_name=_("prestation")
+    )
+    address = models.ForeignKey(
+        "customers.Address", on_delete=models.PROTECT, related_name="+", verbose_name=_("adresse")
+    )
+    start = models.DateTimeField(verbose_name=_("début"))
+    end = models.DateTimeField(verbose_name=_("fin"))
     notes = models.TextField(_("notes"), blank=True, max_length=NOTES_MAX_LENGTH)
+    # Never on a proposal, a push or the calendar feed: read it through rules.access_details_for.
+    access_details = models.TextField(
+        _("informations d'accès"),
+        blank=True,
+        max_length=ACCESS_DETAILS_MAX_LENGTH,
+        help_text=_(
+            "Code, étage, interphone : visibles par le seul pro réservé, dès l'acceptation."
+        ),
+    )
     # Price snapshot taken at creation (the catalogue may change afterwards).
-    price_cents = models.PositiveIntegerField()
-    pro_net_cents = models.PositiveIntegerField()
-    platform_share_cents = models.PositiveIntegerField()
+    price_cents = models.PositiveIntegerField(verbose_name=_("prix (centimes)"))
+    pro_net_cents = models.PositiveIntegerField(verbose_name=_("net pro (centimes)"))
+    platform_share_cents = models.PositiveIntegerField(verbose_name=_("part plateforme (centimes)"))
 
-    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DISPATCHING)
-    origin = models.CharField(max_length=10, choices=Origin.choices, default=Origin.CUSTOMER)
+    status = models.CharField(
+        max_length=20, choices=Status.choices, default=Status.DISPATCHING, verbose_name=_("statut")
+    )
+    origin = models.CharField(
+        max_length=10, choices=Origin.choices, default=Origin.CUSTOMER, verbose_name=_("origine")
+    )
     # Exclusive request (or the pro who set up a pro-origin session).
     exclusive_pro = models.ForeignKey(
         "pros.Pro",
@@ -56,23 +81,37 @@ class BookingRequest(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="exclusive_requests",
+        verbose_name=_("pro demandé"),
     )
-    fallback_to_others = models.BooleanField(default=False)
+    fallback_to_others = models.BooleanField(
+        default=False, verbose_name=_("proposer à d'autres pros sinon")
+    )
     # Sent again after this pro cancelled the booking of an earlier request: never offered to them.
     excluded_pro = models.ForeignKey(
-        "pros.Pro", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "pros.Pro",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("pro exclu"),
     )
 
     # When the engine must look at this request again (next wave, an expiry, the deadline).
-    next_dispatch_at = models.DateTimeField(null=True, blank=True)
+    next_dispatch_at = models.DateTimeField(
+        null=True, blank=True, verbose_name=_("prochain passage de la répartition le")
+    )
     # Set when candidates ran out: the request waits in support's queue.
-    flagged_at = models.DateTimeField(null=True, blank=True)
+    flagged_at = models.DateTimeField(
+        null=True, blank=True, verbose_name=_("signalée au support le")
+    )
     # start - BOOKING_MIN_LEAD: unfulfilled (and the customer told) when nothing is confirmed by then.
-    booking_deadline = models.DateTimeField()
+    booking_deadline = models.DateTimeField(verbose_name=_("à confirmer avant le"))
 
-    created_at = models.DateTimeField(default=timezone.now)
-    closed_at = models.DateTimeField(null=True, blank=True)
-    cancel_reason = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, verbose_name=_("créée le"))
+    closed_at = models.DateTimeField(null=True, blank=True, verbose_name=_("clôturée le"))
+    cancel_reason = models.CharField(
+        max_length=200, blank=True, verbose_name=_("motif d'annulation")
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -125,7 +164,9 @@ class BookingRequest(models.Model):
         ]
 
     def __str__(self):
-        return f"#{self.pk} {self.service_id} {self.start:%Y-%m-%d %H:%M}"
+        return session_label(
+            self.service.name, self.start, self.end, person_label(self.customer.user)
+        )
 
     @property
     def is_open(self) -> bool:
@@ -141,14 +182,23 @@ class Proposal(models.Model):
         WITHDRAWN = "withdrawn", _("No longer available")
         COUNTERED = "countered", _("Other time proposed")
 
-    request = models.ForeignKey(BookingRequest, on_delete=models.CASCADE, related_name="proposals")
-    pro = models.ForeignKey("pros.Pro", on_delete=models.CASCADE, related_name="proposals")
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.SENT)
+    request = models.ForeignKey(
+        BookingRequest,
+        on_delete=models.CASCADE,
+        related_name="proposals",
+        verbose_name=_("demande"),
+    )
+    pro = models.ForeignKey(
+        "pros.Pro", on_delete=models.CASCADE, related_name="proposals", verbose_name=_("pro")
+    )
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.SENT, verbose_name=_("statut")
+    )
     # Sent by support outside the pro's settings; does not count for score or fairness.
-    is_bonus = models.BooleanField(default=False)
-    sent_at = models.DateTimeField(default=timezone.now)
-    expires_at = models.DateTimeField()
-    answered_at = models.DateTimeField(null=True, blank=True)
+    is_bonus = models.BooleanField(default=False, verbose_name=_("proposition bonus"))
+    sent_at = models.DateTimeField(default=timezone.now, verbose_name=_("envoyée le"))
+    expires_at = models.DateTimeField(verbose_name=_("expire le"))
+    answered_at = models.DateTimeField(null=True, blank=True, verbose_name=_("répondue le"))
 
     class Meta:
         ordering = ["-sent_at", "-id"]
@@ -180,9 +230,7 @@ class Proposal(models.Model):
         ]
 
     def __str__(self):
-        return (
-            f"proposal #{self.pk} request #{self.request_id} -> pro #{self.pro_id} ({self.status})"
-        )
+        return f"{self.request} → {self.pro} ({self.get_status_display()})"
 
 
 class CounterOffer(models.Model):
@@ -195,17 +243,27 @@ class CounterOffer(models.Model):
         LAPSED = "lapsed", _("Lapsed")
 
     proposal = models.OneToOneField(
-        Proposal, on_delete=models.CASCADE, related_name="counter_offer"
+        Proposal,
+        on_delete=models.CASCADE,
+        related_name="counter_offer",
+        verbose_name=_("proposition"),
     )
     request = models.ForeignKey(
-        BookingRequest, on_delete=models.CASCADE, related_name="counter_offers"
+        BookingRequest,
+        on_delete=models.CASCADE,
+        related_name="counter_offers",
+        verbose_name=_("demande"),
     )
-    pro = models.ForeignKey("pros.Pro", on_delete=models.CASCADE, related_name="counter_offers")
-    start = models.DateTimeField()
-    end = models.DateTimeField()
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
-    created_at = models.DateTimeField(default=timezone.now)
-    answered_at = models.DateTimeField(null=True, blank=True)
+    pro = models.ForeignKey(
+        "pros.Pro", on_delete=models.CASCADE, related_name="counter_offers", verbose_name=_("pro")
+    )
+    start = models.DateTimeField(verbose_name=_("nouveau début"))
+    end = models.DateTimeField(verbose_name=_("nouvelle fin"))
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.OPEN, verbose_name=_("statut")
+    )
+    created_at = models.DateTimeField(default=timezone.now, verbose_name=_("proposée le"))
+    answered_at = models.DateTimeField(null=True, blank=True, verbose_name=_("répondue le"))
 
     class Meta:
         ordering = ["start", "id"]
@@ -221,7 +279,8 @@ class CounterOffer(models.Model):
         ]
 
     def __str__(self):
-        return f"counter-offer #{self.pk} {self.start:%Y-%m-%d %H:%M} ({self.status})"
+        when = datefmt.short_when(self.start)
+        return f"{self.pro} : {when} ({self.get_status_display()})"
 
 
 class Booking(models.Model):
@@ -230,26 +289,39 @@ class Booking(models.Model):
         COMPLETED = "completed", _("Completed")
         CANCELLED = "cancelled", _("Cancelled")
 
-    request = models.OneToOneField(BookingRequest, on_delete=models.PROTECT, related_name="booking")
-    pro = models.ForeignKey("pros.Pro", on_delete=models.PROTECT, related_name="bookings")
-    customer = models.ForeignKey(
-        "customers.Customer", on_delete=models.PROTECT, related_name="bookings"
+    request = models.OneToOneField(
+        BookingRequest, on_delete=models.PROTECT, related_name="booking", verbose_name=_("demande")
     )
-    service = models.ForeignKey("catalog.Service", on_delete=models.PROTECT, related_name="+")
-    address = models.ForeignKey("customers.Address", on_delete=models.PROTECT, related_name="+")
-    start = models.DateTimeField()
-    end = models.DateTimeField()
-    period = DateTimeRangeField()  # [start, end)
-    busy = (
-        DateTimeRangeField()
+    pro = models.ForeignKey(
+        "pros.Pro", on_delete=models.PROTECT, related_name="bookings", verbose_name=_("pro")
+    )
+    customer = models.ForeignKey(
+        "customers.Customer",
+        on_delete=models.PROTECT,
+        related_name="bookings",
+        verbose_name=_("client"),
+    )
+    service = models.ForeignKey(
+        "catalog.Service", on_delete=models.PROTECT, related_name="+", verbose_name=_("prestation")
+    )
+    address = models.ForeignKey(
+        "customers.Address", on_delete=models.PROTECT, related_name="+", verbose_name=_("adresse")
+    )
+    start = models.DateTimeField(verbose_name=_("début"))
+    end = models.DateTimeField(verbose_name=_("fin"))
+    period = DateTimeRangeField(verbose_name=_("créneau"))  # [start, end)
+    busy = DateTimeRangeField(
+        verbose_name=_("créneau avec trajet")
     )  # [start, end + travel buffer): what the exclusion constraint guards
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.CONFIRMED)
-    price_cents = models.PositiveIntegerField()
-    pro_net_cents = models.PositiveIntegerField()
-    platform_share_cents = models.PositiveIntegerField()
-    created_at = models.DateTimeField(default=timezone.now)
-    cancelled_at = models.DateTimeField(null=True, blank=True)
-    completed_at = models.DateTimeField(null=True, blank=True)
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.CONFIRMED, verbose_name=_("statut")
+    )
+    price_cents = models.PositiveIntegerField(verbose_name=_("prix (centimes)"))
+    pro_net_cents = models.PositiveIntegerField(verbose_name=_("net pro (centimes)"))
+    platform_share_cents = models.PositiveIntegerField(verbose_name=_("part plateforme (centimes)"))
+    created_at = models.DateTimeField(default=timezone.now, verbose_name=_("réservée le"))
+    cancelled_at = models.DateTimeField(null=True, blank=True, verbose_name=_("annulée le"))
+    completed_at = models.DateTimeField(null=True, blank=True, verbose_name=_("terminée le"))
 
     class Meta:
         ordering = ["start", "id"]
@@ -283,7 +355,8 @@ class Booking(models.Model):
         ]
 
     def __str__(self):
-        return f"booking #{self.pk} pro #{self.pro_id} {self.start:%Y-%m-%d %H:%M}"
+        who = person_label(self.customer.user)
+        return f"{session_label(self.service.name, self.start, self.end, who)}, {self.pro}"
 
     @staticmethod
     def ranges(start, end) -> dict:
@@ -325,16 +398,28 @@ class Booking(models.Model):
 class BookingEvent(models.Model):
     """One line of a booking request's timeline: who did what, when, with what data."""
 
-    request = models.ForeignKey(BookingRequest, on_delete=models.CASCADE, related_name="events")
+    request = models.ForeignKey(
+        BookingRequest, on_delete=models.CASCADE, related_name="events", verbose_name=_("demande")
+    )
     booking = models.ForeignKey(
-        Booking, null=True, blank=True, on_delete=models.CASCADE, related_name="events"
+        Booking,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="events",
+        verbose_name=_("réservation"),
     )
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("auteur"),
     )
-    kind = models.CharField(max_length=40)
-    data = models.JSONField(default=dict, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
+    kind = models.CharField(max_length=40, verbose_name=_("événement"))
+    data = models.JSONField(default=dict, blank=True, verbose_name=_("données"))
+    created_at = models.DateTimeField(default=timezone.now, verbose_name=_("créé le"))
 
     class Meta:
         ordering = ["created_at", "id"]
@@ -343,15 +428,20 @@ class BookingEvent(models.Model):
         indexes = [models.Index(fields=["request", "created_at"], name="event_request_timeline")]
 
     def __str__(self):
-        return f"{self.created_at:%Y-%m-%d %H:%M:%S} {self.kind}"
+        return f"{datefmt.stamp(self.created_at)} {self.kind}"
 
 
 class Favorite(models.Model):
     customer = models.ForeignKey(
-        "customers.Customer", on_delete=models.CASCADE, related_name="favorites"
+        "customers.Customer",
+        on_delete=models.CASCADE,
+        related_name="favorites",
+        verbose_name=_("client"),
     )
-    pro = models.ForeignKey("pros.Pro", on_delete=models.CASCADE, related_name="favorited_by")
-    created_at = models.DateTimeField(default=timezone.now)
+    pro = models.ForeignKey(
+        "pros.Pro", on_delete=models.CASCADE, related_name="favorited_by", verbose_name=_("pro")
+    )
+    created_at = models.DateTimeField(default=timezone.now, verbose_name=_("ajouté le"))
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -360,7 +450,7 @@ class Favorite(models.Model):
         constraints = [models.UniqueConstraint(fields=["customer", "pro"], name="favorite_once")]
 
     def __str__(self):
-        return f"{self.customer_id} -> {self.pro_id}"
+        return f"{person_label(self.customer.user)} → {self.pro}"
 
 
 # --- support admin (pro web UI / admin section) --------------------------------------------------
