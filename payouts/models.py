@@ -257,6 +257,8 @@ class Payout(models.Model):
                 condition=models.Q(status__in=["pending", "sending"]),
             ),
             models.Index(fields=["gateway_payout_id"], name="payout_gateway_payout"),
+            # Vital signs: payouts held now (ops counts them on every scrape).
+            models.Index(fields=["id"], name="payout_held", condition=models.Q(status="held")),
         ]
         constraints = [
             models.UniqueConstraint(

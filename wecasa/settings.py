@@ -407,6 +407,13 @@ LIVE_CHANNEL_PREFIX = env.str("LIVE_CHANNEL_PREFIX", default="wecasa:live")
 LIVE_HEARTBEAT_SECONDS = env.float("LIVE_HEARTBEAT_SECONDS", default=20.0)
 LIVE_STREAM_SECONDS = env.float("LIVE_STREAM_SECONDS", default=15 * 60.0)
 
+# --- Vital signs (core/metrics.py, ops/; README "Operating it: vital signs") ------------------
+# Business counters live in Redis, shared by web and worker processes.
+METRICS_REDIS_URL = env.str("METRICS_REDIS_URL", default=REDIS_URL)
+METRICS_KEY_PREFIX = env.str("METRICS_KEY_PREFIX", default="wecasa:metrics")
+# `/metrics` answers only `Authorization: Bearer <METRICS_TOKEN>` (403 otherwise); unset, 404.
+METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
+
 # Addresses typed in a pro's zone settings are looked up in France's national address base
 # (pros/geocoding.py): `ban`, or `none` (no network; the form's "use my position" still works).
 GEOCODER = env.str("GEOCODER", default="none")  # no outside network unless asked for
