@@ -49,7 +49,7 @@ from .pro import (
     pro_proposals_by_ids,
     pro_sessions_awaiting_customer,
 )
-from .support import due_request_ids, flagged_requests, open_counter_offers, timeline_for
+from .support import flagged_requests, open_counter_offers, timeline_for
 
 __all__ = [
     "FAIRNESS_WINDOW",
@@ -68,7 +68,6 @@ __all__ = [
     "bookings_for_customer",
     "bookings_for_pro",
     "candidates_for",
-    "due_request_ids",
     "favorites_for",
     "flagged_requests",
     "open_counter_offers",

@@ -1,9 +1,9 @@
-"""What support and the engine's sweep read: the flagged-requests queue, a request's
-timeline, the requests due for an engine step."""
+"""What support reads: the flagged-requests queue, a request's timeline, its open
+counter-offers. (The engine's sweep claims due requests itself: bookings.dispatch.steps.)"""
 
 from datetime import datetime
 
-from ..models import BookingRequest, CounterOffer, Proposal
+from ..models import BookingRequest, CounterOffer
 
 
 def flagged_requests(*, now: datetime | None = None):
@@ -23,22 +23,3 @@ def timeline_for(request: BookingRequest):
 
 def open_counter_offers(request: BookingRequest):
     return request.counter_offers.filter(status=CounterOffer.Status.OPEN)
-
-
-def due_request_ids(*, now: datetime, limit: int) -> list[int]:
-    """Requests the engine must look at: their due time passed, or (belt and braces) one of
-    their proposals expired without the due time saying so."""
-    due = list(
-        BookingRequest.objects.filter(next_dispatch_at__lte=now)
-        .order_by("next_dispatch_at")
-        .values_list("pk", flat=True)[:limit]
-    )
-    expired = Proposal.objects.filter(status=Proposal.Status.SENT, expires_at__lte=now).exclude(
-        request_id__in=due
-    )
-    due += list(
-        expired.order_by("expires_at")
-        .values_list("request_id", flat=True)
-        .distinct()[: max(0, limit - len(due))]
-    )
-    return list(dict.fromkeys(due))

@@ -1,7 +1,12 @@
 """Every pro's score again: events leave the 90-day window by time alone, so the nightly beat
 job (and `manage.py recompute_scores`) recomputes everyone. Set-based: one statement per chunk
 of pro ids, each in its own short transaction (a pro answering a proposal never waits long
-for the chunk holding their row); one run at a time (a session advisory lock)."""
+for the chunk holding their row). Runs do not overlap: every chunk's transaction takes a
+transaction-level advisory lock, and a run that finds it held stops there (another run is
+writing a chunk). A transaction-level lock, not a session one: behind PgBouncer in
+transaction mode a session lock would stay on whichever server connection took it. Two runs
+that never meet on the lock only do the work twice: a score is a function of the events as of
+`now`, so either result is right."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -45,18 +50,14 @@ class NightlyResult:
     changed: int = 0  # pros whose score changed (would change, in a dry run)
     cells: int = 0  # zone cells written (would be)
     raised: int = 0  # of the changed, how many went up (dry run only)
-    skipped: bool = False  # another run holds the lock
+    skipped: bool = False  # stopped: another run held the lock
 
 
 def _try_lock() -> bool:
+    """The run's lock for the current transaction (released at its commit or rollback)."""
     with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_try_advisory_lock(%s)", [LOCK_KEY])
+        cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [LOCK_KEY])
         return cursor.fetchone()[0]
-
-
-def _unlock() -> None:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_advisory_unlock(%s)", [LOCK_KEY])
 
 
 def score_recompute_all(
@@ -70,33 +71,30 @@ def score_recompute_all(
     `dry_run`, only counted. `progress(done, total)` after each chunk."""
     now = now or clock.now()
     result = NightlyResult()
-    if not _try_lock():
-        result.skipped = True
+    bounds = Pro.objects.aggregate(low=Min("id"), high=Max("id"))
+    total = Pro.objects.count()
+    if bounds["low"] is None:
         return result
-    try:
-        bounds = Pro.objects.aggregate(low=Min("id"), high=Max("id"))
-        total = Pro.objects.count()
-        if bounds["low"] is None:
-            return result
-        after = bounds["low"] - 1
-        while after < bounds["high"]:
-            until = after + chunk
-            with transaction.atomic():
-                if dry_run:
-                    with connection.cursor() as cursor:
-                        params = formula_params(as_of=now, after=after, until=until)
-                        cursor.execute(_DRY_RUN, params)
-                        pros, changed, cells, raised = cursor.fetchone()
-                    result.raised += raised
-                else:
-                    done = score_recompute_range(after=after, until=until, now=now)
-                    pros, changed, cells = done.pros, done.changed, done.cells
-            result.pros += pros
-            result.changed += changed
-            result.cells += cells
-            after = until
-            if progress:
-                progress(result.pros, total)
-    finally:
-        _unlock()
+    after = bounds["low"] - 1
+    while after < bounds["high"]:
+        until = after + chunk
+        with transaction.atomic():
+            if not _try_lock():
+                result.skipped = True
+                return result
+            if dry_run:
+                with connection.cursor() as cursor:
+                    params = formula_params(as_of=now, after=after, until=until)
+                    cursor.execute(_DRY_RUN, params)
+                    pros, changed, cells, raised = cursor.fetchone()
+                result.raised += raised
+            else:
+                done = score_recompute_range(after=after, until=until, now=now)
+                pros, changed, cells = done.pros, done.changed, done.cells
+        result.pros += pros
+        result.changed += changed
+        result.cells += cells
+        after = until
+        if progress:
+            progress(result.pros, total)
     return result
