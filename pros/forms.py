@@ -3,11 +3,13 @@
 from datetime import time
 
 from django import forms
+from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from catalog.models import Service
 
 from .models import Document, Pro, WorkingHours
+from .services.availability import working_hours_problems
 
 TERMS_TEXT = _(
     "I accept the Wecasa partnership terms: sign-up is free, with no fixed costs and no "
@@ -176,53 +178,113 @@ class ZoneForm(forms.Form):
 
 
 class HoursForm(forms.Form):
-    """Weekly hours posted as repeated `start_<day>` / `end_<day>` pairs; blank pairs are ignored."""
+    """Weekly hours posted as repeated `start_<day>` / `end_<day>` pairs; blank pairs are ignored.
+    Every problem is kept by day (`day_errors`), all of them at once, each naming its day."""
 
     def __init__(self, data=None, *, pro: Pro | None = None):
         super().__init__(data)
         self.pro = pro
         self.ranges = []
+        self.day_errors: dict[int, list[str]] = {}
+
+    def _posted_rows(self):
+        rows = {day: [] for day in range(7)}
+        for day in range(7):
+            for start, end in zip(
+                self.data.getlist(f"start_{day}"), self.data.getlist(f"end_{day}"), strict=False
+            ):
+                if start or end:
+                    rows[day].append((start.strip(), end.strip()))
+        return rows
 
     def days(self):
-        """[(weekday, label, [(start, end, error)])] for the template, from the post or the pro."""
+        """[(weekday, label, [(start, end)], errors)] for the template, from the post or the pro."""
         rows = {day: [] for day in range(7)}
         if self.is_bound:
-            for day in range(7):
-                for start, end in zip(
-                    self.data.getlist(f"start_{day}"), self.data.getlist(f"end_{day}"), strict=False
-                ):
-                    if start or end:
-                        rows[day].append((start, end))
+            rows = self._posted_rows()
         elif self.pro is not None:
             for hours in self.pro.working_hours.all():
                 rows[hours.weekday].append(
                     (hours.start_time.strftime("%H:%M"), hours.end_time.strftime("%H:%M"))
                 )
-        return [(day, WorkingHours.Weekday(day).label, rows[day] or [("", "")]) for day in range(7)]
+        return [
+            (
+                day,
+                WorkingHours.Weekday(day).label,
+                rows[day] or [("", "")],
+                self.day_errors.get(day, []),
+            )
+            for day in range(7)
+        ]
+
+    def copied(self, source_day: int) -> "HoursForm":
+        """A form showing `source_day`'s posted ranges on every day (nothing saved)."""
+        source = self._posted_rows()[source_day]
+        data = QueryDict(mutable=True)
+        for day in range(7):
+            data.setlist(f"start_{day}", [start for start, _end in source])
+            data.setlist(f"end_{day}", [end for _start, end in source])
+        return HoursForm(data, pro=self.pro)
+
+    def add_day_errors(self, problems: dict[int, list[str]]) -> None:
+        for day, messages in problems.items():
+            self.day_errors.setdefault(day, []).extend(str(message) for message in messages)
+
+    def add_refusal(self, error) -> None:
+        """A service refusal: `day_<n>` fields on their day, anything else form-wide."""
+        for field, messages in (error.fields or {}).items():
+            if field.startswith("day_") and field[4:].isdigit() and int(field[4:]) in range(7):
+                self.add_day_errors({int(field[4:]): list(messages)})
+            else:
+                for message in messages:
+                    self.add_error(None, str(message))
 
     def clean(self):
         ranges = []
         for day in range(7):
+            label = WorkingHours.Weekday(day).label
             starts = self.data.getlist(f"start_{day}")
             ends = self.data.getlist(f"end_{day}")
             if len(starts) != len(ends):
-                raise forms.ValidationError(_("Each range needs a start and an end."))
+                self.add_day_errors(
+                    {day: [_("%(day)s: each range needs a start and an end.") % {"day": label}]}
+                )
+                continue
             for start, end in zip(starts, ends, strict=True):
+                start, end = start.strip(), end.strip()
                 if not start and not end:
                     continue
-                label = WorkingHours.Weekday(day).label
                 if not start or not end:
-                    raise forms.ValidationError(
-                        _("%(day)s: each range needs a start and an end.") % {"day": label}
+                    self.add_day_errors(
+                        {day: [_("%(day)s: each range needs a start and an end.") % {"day": label}]}
                     )
+                    continue
                 try:
                     start_time, end_time = time.fromisoformat(start), time.fromisoformat(end)
-                except ValueError as exc:
-                    raise forms.ValidationError(
-                        _("%(day)s: invalid time.") % {"day": label}
-                    ) from exc
+                except ValueError:
+                    self.add_day_errors(
+                        {
+                            day: [
+                                _("%(day)s : heure invalide (%(start)s – %(end)s).")
+                                % {"day": label, "start": start, "end": end}
+                            ]
+                        }
+                    )
+                    continue
                 ranges.append((day, start_time, end_time))
+        # The rule's problems on the ranges that parsed, so every error shows on one submit.
+        self.add_day_errors(working_hours_problems(ranges))
         self.ranges = ranges
+        if self.day_errors:
+            raise forms.ValidationError(
+                _("Horaires à corriger : %(days)s.")
+                % {
+                    "days": ", ".join(
+                        str(WorkingHours.Weekday(day).label) for day in sorted(self.day_errors)
+                    )
+                },
+                code="hours",
+            )
         return super().clean()
 
 

@@ -141,21 +141,34 @@ def settings_zone_suggest(request):
 
 @pro_required
 def settings_hours(request):
+    """Every problem at once, each on its day's row; "copy to the other days" re-shows the page
+    with one day's ranges on every day (a submit button: works without JavaScript), unsaved."""
     pro = request.pro
+    template = "pros/settings/hours.html"
     form = HoursForm(request.POST or None, pro=pro)
     if request.method == "POST":
+        copy_from = request.POST.get("copy_from", "")
+        if copy_from.isdigit() and int(copy_from) in range(7):
+            form = form.copied(int(copy_from))
+            messages.info(
+                request, _("Horaires copiés sur tous les jours : vérifiez-les puis enregistrez.")
+            )
+            return render_for_pro(request, template, {"form": form})
         if form.is_valid():
             try:
                 services.pro_set_working_hours(pro=pro, ranges=form.ranges, actor=request.user)
             except DomainError as error:
-                refused(request, form, error)
+                form.add_refusal(error)
+                messages.error(request, str(error.message))
             else:
                 messages.success(request, _("Working hours saved."))
                 return redirect("pros:settings_hours")
         else:
-            invalid(request)
-        return render_for_pro(request, "pros/settings/hours.html", {"form": form}, status=400)
-    return render_for_pro(request, "pros/settings/hours.html", {"form": form})
+            # The form's one message names the days; each problem shows on its day's row.
+            for error in form.non_field_errors():
+                messages.error(request, error)
+        return render_for_pro(request, template, {"form": form}, status=400)
+    return render_for_pro(request, template, {"form": form})
 
 
 @pro_required
