@@ -7,6 +7,7 @@ place. Support reads the timeline in the admin (labels below); the booking's pro
 the request's own steps and their own answers (`PRO_VISIBLE_KINDS`, `PRO_OWN_KINDS`).
 """
 
+import logging
 from contextlib import contextmanager
 from contextvars import ContextVar
 
@@ -16,6 +17,10 @@ from django.utils.translation import gettext_lazy as _
 from core import clock
 
 from .models import BookingEvent
+
+# One log line per timeline event, with its booking request id (core/logging.py): a request's
+# life can be followed in the logs from its creation to its booking.
+logger = logging.getLogger(__name__)
 
 
 class EventKind(models.TextChoices):
@@ -127,6 +132,15 @@ def _write(request, kind: EventKind, *, actor=None, booking=None, **data) -> Boo
         kind=kind.value,
         data=data,
         created_at=clock.now(),
+    )
+    logger.info(
+        "booking event %s",
+        kind.value,
+        extra={
+            "booking_request_id": request.pk,
+            "event": kind.value,
+            "booking_id": event.booking_id,
+        },
     )
     queued = _queued.get()
     if queued is None:

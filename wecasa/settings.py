@@ -11,6 +11,9 @@ from celery.schedules import crontab  # noqa: F401  (used by later beat entries)
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from core.logging import logging_config
+from core.sentry import init_sentry
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
@@ -101,6 +104,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: every later middleware's log lines carry the request id (core/request_id.py).
+    "core.request_id.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # 413 for an oversized /api/ body before anything reads it.
     "core.middleware.ApiBodyLimitMiddleware",
@@ -422,12 +427,29 @@ if GEOCODER not in {"ban", "none"}:
 GEOCODER_BAN_URL = env.str("GEOCODER_BAN_URL", default="https://api-adresse.data.gouv.fr")
 GEOCODER_TIMEOUT = env.float("GEOCODER_TIMEOUT_SECONDS", default=2.0)
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-}
+# --- Logs and error reporting (core/logging.py, core/request_id.py, core/sentry.py) -----------
+# JSON lines in production, readable lines in development; every record carries the request id
+# (X-Request-ID, carried into the Celery tasks a request enqueues) and, in dispatch, the booking
+# request id.
+LOG_FORMAT = env.str("LOG_FORMAT", default="text" if DEBUG else "json")
+LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
+try:
+    LOGGING = logging_config(fmt=LOG_FORMAT, level=LOG_LEVEL)
+except ValueError as exc:
+    raise ImproperlyConfigured(str(exc)) from exc
+# Workers log through settings.LOGGING too (wecasa/celery.py), not Celery's own handlers.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+# Sentry only when SENTRY_DSN is set (Django, Celery, Redis; personal data scrubbed).
+SENTRY_DSN = env.str("SENTRY_DSN", default="")
+SENTRY_ENVIRONMENT = env.str("SENTRY_ENVIRONMENT", default="development" if DEBUG else "production")
+SENTRY_RELEASE = env.str("SENTRY_RELEASE", default="")
+SENTRY_TRACES_SAMPLE_RATE = env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0)
+SENTRY_ENABLED = init_sentry(
+    dsn=SENTRY_DSN,
+    environment=SENTRY_ENVIRONMENT,
+    release=SENTRY_RELEASE,
+    traces_sample_rate=SENTRY_TRACES_SAMPLE_RATE,
+)
 
 # --- Check-in, cancellations and fees (checkin/rules.py; the README lists them) --------------
 # Check-in (arrival and the on-site declarations) opens this long before the start.

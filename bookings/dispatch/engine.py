@@ -17,6 +17,7 @@ from django.db import transaction
 
 from bookings.dispatch import wakeups
 from core import clock
+from core.logging import bound_booking_request
 from pros.models import Pro
 
 from .. import events, notifications
@@ -37,7 +38,7 @@ def booking_request_advance(
     """One step of the engine for one request (tasks and the sweep call it; safe to repeat).
     Returns whether the request was processed (False: gone, locked by another transaction
     with `skip_locked`, or not due with `only_if_due`). The step itself is `steps.advance`."""
-    with transaction.atomic():
+    with bound_booking_request(request_id), transaction.atomic():  # its id on every log line
         now = clock.now()
         request = steps.lock_for_step(request_id, now=now, skip_locked=skip_locked)
         if request is None:
@@ -108,7 +109,11 @@ def _sweep_batch(claim, *, batch: int, failed: set) -> tuple[int, int]:
                 done += 1
         except Exception:  # it stays due; the next pass tries again
             failed.add(request_id)
-            logger.exception("dispatch step failed for request %s", request_id)
+            logger.exception(
+                "dispatch step failed for request %s",
+                request_id,
+                extra={"booking_request_id": request_id},
+            )
     return done, len(ids)
 
 

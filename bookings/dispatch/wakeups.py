@@ -79,4 +79,8 @@ def publish(request_id: int | list[int], countdown: float = 0) -> None:
         )
         task.apply_async((argument,), queue=settings.CELERY_TASK_DEFAULT_QUEUE, **timing)
     except Exception:
-        logger.exception("could not enqueue dispatch wake-up for request %s", request_id)
+        logger.exception(
+            "could not enqueue dispatch wake-up for request %s",
+            request_id,
+            extra={"booking_request_id": request_id if isinstance(request_id, int) else None},
+        )
