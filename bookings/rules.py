@@ -91,3 +91,29 @@ def wall_clock_slot(*, start: datetime, end: datetime) -> dict | None:
         "start": start,
         "busy_end": end + settings.DISPATCH_TRAVEL_BUFFER,
     }
+
+
+# --- access details (door code, floor, intercom) -----------------------------------------------
+# The one rule for who reads a request's access details. Notes go to every pro offered the
+# request (on the proposal); access details open a home, so they are shown only to the pro
+# booked for it, from acceptance while the booking is confirmed: never on a proposal, never to
+# another pro, never in a push, an e-mail or the calendar feed, and no longer once the session
+# is completed or cancelled. Every reader (pro API, booking page) goes through here.
+
+
+def pro_sees_access_details(booking, pro_id: int | None) -> bool:
+    """The pro `pro_id` is the booking's pro and the booking is confirmed (not yet completed,
+    not cancelled)."""
+    return (
+        booking is not None
+        and pro_id is not None
+        and booking.pro_id == pro_id
+        and booking.status == booking.Status.CONFIRMED
+    )
+
+
+def access_details_for(booking, pro_id: int | None) -> str:
+    """The request's access details when the pro `pro_id` may read them, else ""."""
+    if not pro_sees_access_details(booking, pro_id):
+        return ""
+    return booking.request.access_details

@@ -21,7 +21,7 @@ from pros.selectors import missing_for_proposals
 from . import selectors, services
 from .forms import CounterForm, SessionForm
 from .models import Booking, Proposal
-from .rules import HORIZON_MESSAGES, proposal_is_answerable
+from .rules import HORIZON_MESSAGES, access_details_for, proposal_is_answerable
 
 # How often the dashboard asks for new proposals (seconds); cheap: a handful of queries.
 POLL_SECONDS = 5
@@ -255,6 +255,7 @@ def booking_detail(request, pk):
         "pro": request.pro,
         "booking": booking,
         "show_address": booking.shows_exact_address,
+        "access_details": access_details_for(booking, request.pro.pk),
         "timeline": selectors.booking_timeline_for_pro(booking),
     }
     return render(request, "bookings/booking.html", context)

@@ -13,6 +13,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from catalog.models import Service
+from core.api import StrictCharField
 from customers.selectors import customer_for
 from pros.models import Pro
 
@@ -55,6 +56,7 @@ class BookingRequestOutSerializer(serializers.ModelSerializer):
             "start",
             "end",
             "notes",
+            "access_details",
             "price_cents",
             "exclusive_pro",
             "fallback_to_others",
@@ -88,6 +90,16 @@ class BookingRequestInSerializer(serializers.Serializer):
         max_length=BookingRequest.NOTES_MAX_LENGTH,
         default="",
     )
+    access_details = StrictCharField(
+        required=False,
+        allow_blank=True,
+        max_length=BookingRequest.ACCESS_DETAILS_MAX_LENGTH,
+        default="",
+        help_text=(
+            "Door code, floor, intercom. Shown only to the pro booked for the session, from "
+            "acceptance; never on proposals. Put what every pro may read in `notes`."
+        ),
+    )
     pro = serializers.IntegerField(required=False, allow_null=True, default=None)
     fallback_to_others = serializers.BooleanField(required=False, default=False)
     link = serializers.CharField(required=False, allow_blank=True, max_length=80, default="")
@@ -119,6 +131,8 @@ class CustomerBookingOutSerializer(serializers.ModelSerializer):
     service_name = serializers.CharField(source="service.name")
     start = serializers.DateTimeField()
     end = serializers.DateTimeField()
+    notes = serializers.CharField(source="request.notes")
+    access_details = serializers.CharField(source="request.access_details")
 
     class Meta:
         model = Booking
@@ -132,6 +146,8 @@ class CustomerBookingOutSerializer(serializers.ModelSerializer):
             "address",
             "start",
             "end",
+            "notes",
+            "access_details",
             "price_cents",
         ]
 

@@ -15,7 +15,7 @@ from core import clock
 from core.api import validated
 from pros.api_access import IsPro
 
-from .. import selectors, services
+from .. import rules, selectors, services
 from ..models import Booking, CounterOffer, Proposal
 from .fields import AwareDateTimeField
 from .serializers import CounterOfferOutSerializer
@@ -85,6 +85,12 @@ class ProBookingOutSerializer(serializers.ModelSerializer):
     customer_first_name = serializers.CharField(source="customer.user.first_name")
     address = serializers.SerializerMethodField()
     notes = serializers.CharField(source="request.notes")
+    access_details = serializers.SerializerMethodField(
+        help_text=(
+            "Door code, floor, intercom: only while the booking is confirmed (empty once it is "
+            "completed or cancelled). Never on a proposal."
+        )
+    )
 
     class Meta:
         model = Booking
@@ -98,9 +104,17 @@ class ProBookingOutSerializer(serializers.ModelSerializer):
             "end",
             "address",
             "notes",
+            "access_details",
             "customer_first_name",
             "pro_net_cents",
         ]
+
+    def get_access_details(self, booking) -> str:
+        """bookings.rules.access_details_for decides. The reader is the request's pro when the
+        view passes its request, else the booking's own pro (views serialize only the pro's
+        own bookings, through access-checked getters)."""
+        reader = getattr(self.context.get("request"), "pro", None)
+        return rules.access_details_for(booking, reader.pk if reader else booking.pro_id)
 
     def get_address(self, booking) -> dict:
         """The neighbourhood, or the exact address when the pro may see it (Booking's rule)."""

@@ -27,7 +27,13 @@ def booking_requests_for_customer(*, customer):
 
 
 def bookings_for_customer(*, customer):
-    return _booking_with_pro().filter(customer=customer).order_by("-start", "-id")
+    """The customer's bookings with their request (its notes and access details are theirs)."""
+    return (
+        _booking_with_pro()
+        .select_related("request")
+        .filter(customer=customer)
+        .order_by("-start", "-id")
+    )
 
 
 def past_pros_for(*, customer):

@@ -1,7 +1,7 @@
 """A request sent again after its pro cancelled the booking (checkin's force-majeure
 cancellation, at least BOOKING_MIN_LEAD before the start): a new request with the same
-customer, service, address, times, notes and price, dispatched at once to other pros, never to
-the one who cancelled (`excluded_pro`, read by the candidate query)."""
+customer, service, address, times, notes, access details and price, dispatched at once to
+other pros, never to the one who cancelled (`excluded_pro`, read by the candidate query)."""
 
 from django.db import transaction
 
@@ -39,6 +39,7 @@ def booking_request_replace(*, booking: Booking, by=None) -> BookingRequest | No
                 start=booking.start,
                 end=booking.end,
                 notes=old.notes,
+                access_details=old.access_details,  # for the next booked pro only
                 price_cents=booking.price_cents,
                 pro_net_cents=booking.pro_net_cents,
                 platform_share_cents=booking.platform_share_cents,

@@ -96,6 +96,7 @@ def booking_request_create(
     address,
     start: datetime,
     notes: str = "",
+    access_details: str = "",
     pro=None,
     fallback_to_others: bool = False,
     link: str = "",
@@ -120,6 +121,11 @@ def booking_request_create(
                 ]
             }
         )
+    access_details = clean_text(
+        access_details,
+        field="access_details",
+        max_length=BookingRequest.ACCESS_DETAILS_MAX_LENGTH,
+    )
     if pro is not None:
         _check_direct_booking(pro=pro, customer=customer, link=link)
     customer_ensure_card(customer=customer)
@@ -142,6 +148,7 @@ def booking_request_create(
             start=start,
             end=end,
             notes=notes or "",
+            access_details=access_details,
             **service.price_snapshot(),
             exclusive_pro=pro,
             fallback_to_others=bool(fallback_to_others) if pro is not None else False,

@@ -110,6 +110,7 @@ class Command(BaseCommand):
             pros=pros, customers=customers, past_booking=self._past_booking, log=self.stdout.write
         )
         seed_score_history(pros=pros, now=clock.now())  # 12 weeks, for My score and simulations
+        self._access_details(customers[0], pros[1])
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo ready: {len(pros)} active pros (pro1..pro{len(pros)}@example.com), "
@@ -238,6 +239,19 @@ class Command(BaseCommand):
         favourite = pros[0]
         if not Favorite.objects.filter(customer=customer, pro=favourite).exists():
             booking_services.favorite_add(customer=customer, pro=favourite)
+
+    def _access_details(self, customer: Customer, pro: Pro) -> None:
+        """customer1's coming sessions with pro2 carry notes (every pro offered it reads them)
+        and access details (only pro2, the booked pro, reads them on the booking page)."""
+        BookingRequest.objects.filter(
+            customer=customer,
+            booking__pro=pro,
+            booking__status=Booking.Status.CONFIRMED,
+            start__gt=clock.now(),
+        ).update(
+            notes="Le chat reste à l'intérieur : merci de bien fermer les portes.",
+            access_details="Code 4821B, bâtiment B, 3e étage gauche, interphone « Martin ».",
+        )
 
     @transaction.atomic
     def _past_booking(self, *, customer, pro, service, address, start) -> Booking:
