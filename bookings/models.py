@@ -352,6 +352,20 @@ class Booking(models.Model):
                 name="booking_customer_past_pros",
                 condition=models.Q(status="completed"),
             ),
+            # The review-invitation sweep: recent completed sessions, oldest first (a range of
+            # this index, not every completed booking).
+            models.Index(
+                fields=["completed_at", "id"],
+                name="booking_completed_recent",
+                condition=models.Q(status="completed"),
+            ),
+            # Check-in's safety net: confirmed bookings without a session record, by id (the
+            # confirmed ones only, not every booking ever made).
+            models.Index(
+                fields=["id"],
+                name="booking_confirmed_by_id",
+                condition=models.Q(status="confirmed"),
+            ),
         ]
 
     def __str__(self):
