@@ -60,7 +60,15 @@ SENSITIVE_KEY_PARTS = (
 _PATTERNS = [
     # credentials in headers or messages: "Token abc...", "Bearer abc..."
     (re.compile(r"\b(Token|Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{8,}", re.I), r"\1 " + FILTERED),
-    (re.compile(r"[\w.+-]+(?:@|\s*\[at\]\s*)[\w-]+(?:\.[\w-]+)+", re.I), FILTERED),
+    # e-mails, also written "name [at] host dot fr" to slip past a filter
+    (
+        re.compile(
+            r"[\w.+-]+\s*(?:@|\[at\]|\(at\))\s*[\w-]+"
+            r"(?:\s*(?:\.|\[dot\]|\(dot\)|\sdot\s)\s*[\w-]+)+",
+            re.I,
+        ),
+        FILTERED,
+    ),
     # IBAN: two letters, two digits, then 11-30 letters/digits, spaces allowed every 4.
     (re.compile(r"\b[A-Z]{2}\d{2}(?:\s?[A-Z0-9]{4}){2,7}(?:\s?[A-Z0-9]{1,4})?\b"), FILTERED),
     # Phones: +33 6 12 34 56 78, 0033..., 06 12 34 56 78, 06.12.34.56.78, +44 20 7946 0958.
