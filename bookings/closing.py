@@ -8,6 +8,8 @@ and the services can share it without an import cycle.
 
 from datetime import datetime
 
+from core import metrics
+
 from . import events, notifications
 from .locking import lock_open_answers
 from .models import BookingRequest, CounterOffer, Proposal
@@ -71,3 +73,4 @@ def close_request(
     request.save(
         update_fields=["status", "next_dispatch_at", "closed_at", "flagged_at", "cancel_reason"]
     )
+    metrics.request_closed(request, status=status, now=now)

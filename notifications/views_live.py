@@ -20,6 +20,8 @@ from django.db import close_old_connections
 from django.http import HttpResponse, StreamingHttpResponse
 from django.views.decorators.http import require_GET
 
+from core import metrics
+
 from . import live
 from .models import Notification
 
@@ -81,6 +83,7 @@ async def _events(user_id: int, after: int | None):
         return
     try:
         yield f"retry: {RETRY_MILLISECONDS}\n: connected\n\n"
+        await _online(user_id)  # vital signs: pros online
         # Listening before reading the missed ones: nothing falls between the two.
         for event in await _missed(user_id, after) if after is not None else []:
             yield _message(event)
@@ -93,9 +96,17 @@ async def _events(user_id: int, after: int | None):
                 )
             except TimeoutError:
                 yield ": ping\n\n"
+                await _online(user_id)
                 continue
             if event is live.CLOSED:
                 return
             yield _message(event)
     finally:
         await hub.stop_listening(channel, queue)
+        await asyncio.to_thread(metrics.stream_closed, user_id)
+
+
+async def _online(user_id: int) -> None:
+    """Counted online until two heartbeats from now (core.metrics; never blocks the loop)."""
+    seconds = 2 * settings.LIVE_HEARTBEAT_SECONDS + 5
+    await asyncio.to_thread(metrics.stream_open, user_id, seconds=seconds)

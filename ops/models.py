@@ -10,6 +10,11 @@ class VitalSigns(models.Model):
     class Meta:
         managed = False
         default_permissions = ()
-        permissions = [("view_vital_signs", _("Peut voir les signes vitaux (page « aujourd'hui »)"))]
+        permissions = [
+            ("view_vital_signs", _("Peut voir les signes vitaux (page « aujourd'hui »)"))
+        ]
         verbose_name = _("signes vitaux")
         verbose_name_plural = _("signes vitaux")
+
+    def __str__(self):
+        return str(self._meta.verbose_name)

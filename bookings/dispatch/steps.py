@@ -17,6 +17,7 @@ from datetime import datetime
 from django.db import connection
 
 from catalog.models import Service
+from core import metrics
 from core.models import User
 from customers.models import Address
 from notifications import services as notification_services
@@ -193,6 +194,7 @@ def advance(requests: list[BookingRequest], *, now: datetime, only_if_due: bool 
     _expire_and_reschedule(writes)
     scoring.score_proposals_expired(proposals=writes.expired, at=now)  # on commit
     wakeups.wake_many(writes.wake, now=now)
+    metrics.dispatch_step(sent=len(writes.proposals), expired=len(writes.expired))
     return processed
 
 

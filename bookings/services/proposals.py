@@ -6,7 +6,7 @@ from datetime import datetime
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from core import clock
+from core import clock, metrics
 from core.errors import InvalidInput
 from pros import scoring
 
@@ -108,3 +108,4 @@ def _answer(proposal: Proposal, status: str, now: datetime) -> None:
     proposal.answered_at = now
     proposal.save(update_fields=["status", "answered_at"])
     scoring.score_proposal_answered(proposal=proposal, refused=status == Proposal.Status.REFUSED)
+    metrics.proposal_answered(status)

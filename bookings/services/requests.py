@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from core import clock
+from core import clock, metrics
 from core.errors import InvalidInput, NotFound
 from core.text import clean_text
 from customers.selectors import ensure_can_book, has_payment_method
@@ -157,6 +157,7 @@ def booking_request_create(
             created_at=now,
         )
         events.request_created(request=request, actor=actor or customer.user, exclusive_pro=pro)
+        metrics.request_created(request)
         wake(request.pk, now=now)
     return request
 

@@ -18,7 +18,7 @@ from django.db import transaction
 from django.db.models import F
 
 from checkin.selectors import billables_due
-from core import clock
+from core import clock, metrics
 from core.audit import audit
 from core.errors import Conflict
 from customers.selectors import default_payment_method
@@ -141,6 +141,7 @@ def _record(charge_id: int, result: PaymentResult, *, method, gateway_name, toda
         if retry_on is None:
             charge.status = Charge.Status.FAILED
             charge.failed_at = now
+            metrics.charge_failed()
         else:
             charge.status = Charge.Status.DUE
             charge.due_on = retry_on
