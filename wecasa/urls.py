@@ -13,6 +13,8 @@ api_v1 = [
     # Split view: its init script is a separate request (the CSP refuses inline scripts).
     path("docs", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
     path("", include("catalog.api_urls")),
+    # Before customers: privacy's /me is customers' MeApi plus DELETE (closing the account).
+    path("", include("privacy.api_urls")),
     path("", include("customers.api_urls")),
     path("", include("pros.api_urls")),
     # Before bookings: checkin extends `pro/bookings` (?to_declare=true) and adds below it.
@@ -21,7 +23,6 @@ api_v1 = [
     path("", include("feedback.api_urls")),
     path("", include("notifications.api_urls")),
     path("", include("payouts.api_urls")),
-    path("", include("privacy.api_urls")),
 ]
 
 urlpatterns = [
