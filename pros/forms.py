@@ -309,7 +309,14 @@ class DocumentForm(forms.Form):
 
 class BankForm(forms.Form):
     account_holder = forms.CharField(label=_("Account holder"), max_length=140)
-    iban = forms.CharField(label=_("IBAN"), max_length=42)
+    # Holds the stored IBAN's mask (pros.services.bank.mask_iban) until the pro types a new one.
+    iban = forms.CharField(
+        label=_("IBAN"),
+        max_length=42,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "spellcheck": "false", "autocapitalize": "characters"}
+        ),
+    )
     bic = forms.CharField(
         label=_("BIC (optional)"),
         max_length=11,
@@ -321,6 +328,13 @@ class BankForm(forms.Form):
         choices=Pro.PayoutFrequency.choices,
         widget=forms.RadioSelect,
     )
+
+    def __init__(self, *args, has_iban: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if has_iban:
+            self.fields["iban"].help_text = _(
+                "Votre IBAN enregistré est masqué. Pour le changer, saisissez le nouveau en entier."
+            )
 
 
 class ReferralInviteForm(forms.Form):

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from core.clock import today
 from core.errors import DomainError
+from core.forms import apply_domain_error
 
 from .. import selectors, services
 from ..access import pro_required
@@ -22,6 +23,7 @@ from ..forms import (
     ZoneForm,
 )
 from ..geocoding import geocoder
+from ..services.bank import mask_iban
 from .common import invalid, refused, render_for_pro
 
 
@@ -243,14 +245,19 @@ def settings_pause(request):
 
 @pro_required
 def settings_bank(request):
+    """The IBAN is never shown whole once saved: the field holds its mask, and saving the mask
+    unchanged keeps it. Each error shows once: on its field (with the generic message on top),
+    or, when it names no field, in the message area only."""
     pro = request.pro
+    masked_iban = mask_iban(pro.iban)
     initial = {
         "account_holder": pro.account_holder or pro.user.get_full_name(),
-        "iban": pro.iban,
+        "iban": masked_iban,
         "bic": pro.bic,
         "payout_frequency": pro.payout_frequency,
     }
-    form = BankForm(request.POST or None, initial=initial)
+    form = BankForm(request.POST or None, initial=initial, has_iban=bool(pro.iban))
+    context = {"form": form, "masked_iban": masked_iban}
     if request.method == "POST":
         if form.is_valid():
             data = form.cleaned_data
@@ -264,14 +271,17 @@ def settings_bank(request):
                     actor=request.user,
                 )
             except DomainError as error:
-                refused(request, form, error)
+                if apply_domain_error(form, error, message_if_unplaced=False):
+                    invalid(request)
+                else:
+                    messages.error(request, str(error.message))
             else:
                 messages.success(request, _("Bank details saved."))
                 return redirect("pros:settings_bank")
         else:
             invalid(request)
-        return render_for_pro(request, "pros/settings/bank.html", {"form": form}, status=400)
-    return render_for_pro(request, "pros/settings/bank.html", {"form": form})
+        return render_for_pro(request, "pros/settings/bank.html", context, status=400)
+    return render_for_pro(request, "pros/settings/bank.html", context)
 
 
 @pro_required
