@@ -16,9 +16,9 @@ class Category(models.Model):
         BEAUTY = "beauty", _("Beauty care")
         MASSAGE = "massage", _("Massage")
 
-    slug = models.SlugField(unique=True, choices=Slug.choices)
+    slug = models.SlugField(unique=True, choices=Slug.choices, verbose_name=_("identifiant"))
     name = models.CharField(_("name"), max_length=100)
-    position = models.PositiveSmallIntegerField(default=0)
+    position = models.PositiveSmallIntegerField(default=0, verbose_name=_("position"))
     # Commission rates, in percent of the platform-set service price.
     customer_fee_percent = models.DecimalField(
         _("customer service fee (%)"), max_digits=5, decimal_places=2, validators=PERCENT_VALIDATORS
@@ -53,15 +53,17 @@ class ServiceQuerySet(models.QuerySet):
 
 
 class Service(models.Model):
-    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="services")
-    slug = models.SlugField(unique=True)
+    category = models.ForeignKey(
+        Category, on_delete=models.PROTECT, related_name="services", verbose_name=_("catégorie")
+    )
+    slug = models.SlugField(unique=True, verbose_name=_("identifiant"))
     name_fr = models.CharField(_("name (French)"), max_length=120)
     name_en = models.CharField(_("name (English)"), max_length=120)
     duration_minutes = models.PositiveIntegerField(_("duration (minutes)"))
     # The platform-set price before the customer fee; pros never set prices.
     base_price_cents = models.PositiveIntegerField(_("base price (cents)"))
-    is_active = models.BooleanField(default=True)
-    position = models.PositiveSmallIntegerField(default=0)
+    is_active = models.BooleanField(default=True, verbose_name=_("actif"))
+    position = models.PositiveSmallIntegerField(default=0, verbose_name=_("position"))
 
     objects = ServiceQuerySet.as_manager()
 

@@ -37,36 +37,60 @@ class Declaration(models.TextChoices):
 
 class SessionRecord(models.Model):
     booking = models.OneToOneField(
-        "bookings.Booking", on_delete=models.PROTECT, related_name="session_record"
+        "bookings.Booking",
+        on_delete=models.PROTECT,
+        related_name="session_record",
+        verbose_name=_("réservation"),
     )
     # Denormalised from the booking (which never changes pro) for the pro's "to declare" list.
-    pro = models.ForeignKey("pros.Pro", on_delete=models.PROTECT, related_name="session_records")
+    pro = models.ForeignKey(
+        "pros.Pro", on_delete=models.PROTECT, related_name="session_records", verbose_name=_("pro")
+    )
     # Cleaning sessions close by declaration; other categories close by themselves.
-    needs_declaration = models.BooleanField()
+    needs_declaration = models.BooleanField(verbose_name=_("déclaration attendue"))
     # First moment declarations are refused: 00:00 Paris on the 6th day after the appointment
     # date (the end of the 5th day).
-    declaration_deadline = models.DateTimeField()
+    declaration_deadline = models.DateTimeField(verbose_name=_("déclarer avant le"))
     # When a session that needs no check-in completes by itself (its end); null for cleaning.
-    closes_at = models.DateTimeField(null=True, blank=True)
+    closes_at = models.DateTimeField(null=True, blank=True, verbose_name=_("clôture le"))
     # The next reminder to declare (day 1 and day 4 after the session); null when none is left.
-    next_reminder_at = models.DateTimeField(null=True, blank=True)
-
-    outcome = models.CharField(max_length=24, choices=Outcome.choices, default=Outcome.PENDING)
-    outcome_at = models.DateTimeField(null=True, blank=True)
-    outcome_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    next_reminder_at = models.DateTimeField(
+        null=True, blank=True, verbose_name=_("prochain rappel le")
     )
-    cancel_reason = models.CharField(max_length=200, blank=True)
+
+    outcome = models.CharField(
+        max_length=24, choices=Outcome.choices, default=Outcome.PENDING, verbose_name=_("issue")
+    )
+    outcome_at = models.DateTimeField(null=True, blank=True, verbose_name=_("issue le"))
+    outcome_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("issue déclarée par"),
+    )
+    cancel_reason = models.CharField(
+        max_length=200, blank=True, verbose_name=_("motif d'annulation")
+    )
     # A pro cancellation under PRO_LATE_CANCEL_LEAD before the start (counts towards a block).
-    late_cancellation = models.BooleanField(default=False)
+    late_cancellation = models.BooleanField(default=False, verbose_name=_("annulation tardive"))
 
-    arrived_at = models.DateTimeField(null=True, blank=True)
-    late_minutes = models.PositiveSmallIntegerField(null=True, blank=True)
-    expected_arrival_at = models.DateTimeField(null=True, blank=True)
-    absence_reported_at = models.DateTimeField(null=True, blank=True)
-    actual_minutes = models.PositiveSmallIntegerField(null=True, blank=True)
+    arrived_at = models.DateTimeField(null=True, blank=True, verbose_name=_("arrivée le"))
+    late_minutes = models.PositiveSmallIntegerField(
+        null=True, blank=True, verbose_name=_("retard (minutes)")
+    )
+    expected_arrival_at = models.DateTimeField(
+        null=True, blank=True, verbose_name=_("arrivée prévue le")
+    )
+    absence_reported_at = models.DateTimeField(
+        null=True, blank=True, verbose_name=_("absence signalée le")
+    )
+    actual_minutes = models.PositiveSmallIntegerField(
+        null=True, blank=True, verbose_name=_("durée réelle (minutes)")
+    )
 
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(default=timezone.now, verbose_name=_("créé le"))
 
     class Meta:
         verbose_name = _("session record")
@@ -139,17 +163,32 @@ class BillableItem(models.Model):
 
     FEE_KINDS = (Kind.CANCELLATION_FEE, Kind.NO_SHOW_FEE)
 
-    record = models.ForeignKey(SessionRecord, on_delete=models.PROTECT, related_name="billables")
-    booking = models.ForeignKey("bookings.Booking", on_delete=models.PROTECT, related_name="+")
-    kind = models.CharField(max_length=20, choices=Kind.choices)
-    amount_cents = models.PositiveIntegerField()
-    pro_share_cents = models.PositiveIntegerField()
-    platform_share_cents = models.PositiveIntegerField()
-    billable_on = models.DateField()
-    created_at = models.DateTimeField(default=timezone.now)
-    waived_at = models.DateTimeField(null=True, blank=True)
+    record = models.ForeignKey(
+        SessionRecord,
+        on_delete=models.PROTECT,
+        related_name="billables",
+        verbose_name=_("suivi de prestation"),
+    )
+    booking = models.ForeignKey(
+        "bookings.Booking",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("réservation"),
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices, verbose_name=_("type"))
+    amount_cents = models.PositiveIntegerField(verbose_name=_("montant (centimes)"))
+    pro_share_cents = models.PositiveIntegerField(verbose_name=_("part pro (centimes)"))
+    platform_share_cents = models.PositiveIntegerField(verbose_name=_("part plateforme (centimes)"))
+    billable_on = models.DateField(verbose_name=_("facturable le"))
+    created_at = models.DateTimeField(default=timezone.now, verbose_name=_("créé le"))
+    waived_at = models.DateTimeField(null=True, blank=True, verbose_name=_("abandonné le"))
     waived_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("abandonné par"),
     )
 
     class Meta:

@@ -88,14 +88,19 @@ class User(AbstractBaseUser, PermissionsMixin):
 class AuditEvent(models.Model):
     """Audit row for every transition outside bookings (bookings have BookingEvent)."""
 
-    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True, verbose_name=_("le"))
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("auteur"),
     )
-    action = models.CharField(max_length=64, db_index=True)
+    action = models.CharField(max_length=64, db_index=True, verbose_name=_("action"))
     # What the event is about, as "app_label.model:pk" (a string so core imports no other app).
-    subject = models.CharField(max_length=128, db_index=True)
-    data = models.JSONField(default=dict, blank=True)
+    subject = models.CharField(max_length=128, db_index=True, verbose_name=_("objet"))
+    data = models.JSONField(default=dict, blank=True, verbose_name=_("données"))
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -111,20 +116,29 @@ class IdempotencyRecord(models.Model):
     fingerprint and, once it succeeded, the answer to replay to a retry. Unique per user and
     key, so two concurrent requests with one key cannot both run."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    key = models.CharField(max_length=255)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("utilisateur"),
+    )
+    key = models.CharField(max_length=255, verbose_name=_("clé"))
     # sha256 of the method, the path and the body: "the same request".
-    fingerprint = models.CharField(max_length=64)
+    fingerprint = models.CharField(max_length=64, verbose_name=_("empreinte"))
     # The answer, once the first request succeeded; empty while it runs.
-    status_code = models.PositiveSmallIntegerField(null=True, blank=True)
-    content_type = models.CharField(max_length=100, blank=True)
-    body = models.TextField(blank=True)
+    status_code = models.PositiveSmallIntegerField(
+        null=True, blank=True, verbose_name=_("code HTTP")
+    )
+    content_type = models.CharField(max_length=100, blank=True, verbose_name=_("type de contenu"))
+    body = models.TextField(blank=True, verbose_name=_("texte"))
     # While it runs: a retry before this moment hears 409; after it, the request is taken as
     # lost (a killed worker) and the retry runs instead.
-    locked_until = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
+    locked_until = models.DateTimeField(
+        null=True, blank=True, verbose_name=_("verrouillé jusqu'au")
+    )
+    created_at = models.DateTimeField(default=timezone.now, verbose_name=_("créé le"))
     # After this the key is forgotten (IDEMPOTENCY_KEY_TTL); a beat task deletes the row.
-    expires_at = models.DateTimeField(db_index=True)
+    expires_at = models.DateTimeField(db_index=True, verbose_name=_("expire le"))
 
     class Meta:
         verbose_name = _("idempotency key")

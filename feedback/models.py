@@ -27,16 +27,31 @@ class Message(models.Model):
     such a message is flagged for support."""
 
     booking = models.ForeignKey(
-        "bookings.Booking", on_delete=models.CASCADE, related_name="messages"
+        "bookings.Booking",
+        on_delete=models.CASCADE,
+        related_name="messages",
+        verbose_name=_("réservation"),
     )
-    sender = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    sender_side = models.CharField(max_length=10, choices=Side.choices)
-    body = models.TextField()
-    original_body = models.TextField(blank=True)
-    masked = ArrayField(models.CharField(max_length=10), default=list, blank=True)
-    is_flagged = models.BooleanField(default=False)
-    created_at = models.DateTimeField(default=timezone.now)
-    read_at = models.DateTimeField(null=True, blank=True)
+    sender = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("expéditeur"),
+    )
+    sender_side = models.CharField(
+        max_length=10, choices=Side.choices, verbose_name=_("côté de l'expéditeur")
+    )
+    body = models.TextField(verbose_name=_("texte"))
+    original_body = models.TextField(blank=True, verbose_name=_("texte d'origine"))
+    masked = ArrayField(
+        models.CharField(max_length=10),
+        default=list,
+        blank=True,
+        verbose_name=_("coordonnées masquées"),
+    )
+    is_flagged = models.BooleanField(default=False, verbose_name=_("signalé"))
+    created_at = models.DateTimeField(default=timezone.now, verbose_name=_("envoyé le"))
+    read_at = models.DateTimeField(null=True, blank=True, verbose_name=_("lu le"))
 
     class Meta:
         ordering = ["created_at", "id"]
@@ -79,14 +94,26 @@ class SupportConversation(models.Model):
         CLOSED = "closed", _("Closed")
 
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="support_conversation"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="support_conversation",
+        verbose_name=_("utilisateur"),
     )
-    status = models.CharField(max_length=8, choices=Status.choices, default=Status.OPEN)
-    created_at = models.DateTimeField(default=timezone.now)
-    last_message_at = models.DateTimeField(default=timezone.now)
-    closed_at = models.DateTimeField(null=True, blank=True)
+    status = models.CharField(
+        max_length=8, choices=Status.choices, default=Status.OPEN, verbose_name=_("statut")
+    )
+    created_at = models.DateTimeField(default=timezone.now, verbose_name=_("ouverte le"))
+    last_message_at = models.DateTimeField(
+        default=timezone.now, verbose_name=_("dernier message le")
+    )
+    closed_at = models.DateTimeField(null=True, blank=True, verbose_name=_("clôturée le"))
     closed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("fermée par"),
     )
 
     class Meta:
@@ -115,18 +142,31 @@ class SupportMessage(models.Model):
     """One message of a support conversation: from the person, or support's answer."""
 
     conversation = models.ForeignKey(
-        SupportConversation, on_delete=models.CASCADE, related_name="messages"
+        SupportConversation,
+        on_delete=models.CASCADE,
+        related_name="messages",
+        verbose_name=_("conversation"),
     )
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    from_support = models.BooleanField(default=False)
-    body = models.TextField()
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("auteur"),
+    )
+    from_support = models.BooleanField(default=False, verbose_name=_("du support"))
+    body = models.TextField(verbose_name=_("texte"))
     # The booking the message is about, if any (support sees it at hand).
     booking = models.ForeignKey(
-        "bookings.Booking", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "bookings.Booking",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("réservation concernée"),
     )
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(default=timezone.now, verbose_name=_("envoyé le"))
     # When the person read support's answer (null for their own messages until support reads).
-    read_at = models.DateTimeField(null=True, blank=True)
+    read_at = models.DateTimeField(null=True, blank=True, verbose_name=_("lu le"))
 
     class Meta:
         ordering = ["created_at", "id"]
@@ -149,21 +189,38 @@ class Review(models.Model):
     constraint). A hidden review (support, with a reason) counts for nothing."""
 
     booking = models.OneToOneField(
-        "bookings.Booking", on_delete=models.PROTECT, related_name="review"
+        "bookings.Booking",
+        on_delete=models.PROTECT,
+        related_name="review",
+        verbose_name=_("réservation"),
     )
-    pro = models.ForeignKey("pros.Pro", on_delete=models.PROTECT, related_name="reviews")
+    pro = models.ForeignKey(
+        "pros.Pro", on_delete=models.PROTECT, related_name="reviews", verbose_name=_("pro")
+    )
     customer = models.ForeignKey(
-        "customers.Customer", on_delete=models.PROTECT, related_name="reviews"
+        "customers.Customer",
+        on_delete=models.PROTECT,
+        related_name="reviews",
+        verbose_name=_("client"),
     )
-    rating = models.PositiveSmallIntegerField()
-    comment = models.TextField(blank=True)
-    original_comment = models.TextField(blank=True)  # support only, when contacts were masked
-    created_at = models.DateTimeField(default=timezone.now)
-    hidden_at = models.DateTimeField(null=True, blank=True)
+    rating = models.PositiveSmallIntegerField(verbose_name=_("note"))
+    comment = models.TextField(blank=True, verbose_name=_("commentaire"))
+    original_comment = models.TextField(
+        blank=True, verbose_name=_("commentaire d'origine")
+    )  # support only, when contacts were masked
+    created_at = models.DateTimeField(default=timezone.now, verbose_name=_("publié le"))
+    hidden_at = models.DateTimeField(null=True, blank=True, verbose_name=_("masqué le"))
     hidden_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("masqué par"),
     )
-    hidden_reason = models.CharField(max_length=500, blank=True)
+    hidden_reason = models.CharField(
+        max_length=500, blank=True, verbose_name=_("motif du masquage")
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -198,9 +255,12 @@ class ReviewInvitation(models.Model):
     """The e-mail inviting the customer to rate a completed session: sent once per booking."""
 
     booking = models.OneToOneField(
-        "bookings.Booking", on_delete=models.CASCADE, related_name="review_invitation"
+        "bookings.Booking",
+        on_delete=models.CASCADE,
+        related_name="review_invitation",
+        verbose_name=_("réservation"),
     )
-    sent_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(default=timezone.now, verbose_name=_("envoyée le"))
 
     class Meta:
         verbose_name = _("review invitation")
@@ -227,20 +287,40 @@ class Report(models.Model):
         BLACKLISTED = "blacklisted", _("Customer blacklisted")
 
     reporter = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("signalé par"),
     )
-    reporter_side = models.CharField(max_length=10, choices=Side.choices)
-    kind = models.CharField(max_length=20, choices=Kind.choices)
+    reporter_side = models.CharField(
+        max_length=10, choices=Side.choices, verbose_name=_("côté de l'auteur du signalement")
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices, verbose_name=_("type"))
     # "proposal:12", "message:7", "booking:3": one open report per reporter and object.
-    object_key = models.CharField(max_length=40)
+    object_key = models.CharField(max_length=40, verbose_name=_("objet signalé"))
     booking = models.ForeignKey(
-        "bookings.Booking", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "bookings.Booking",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("réservation signalée"),
     )
     proposal = models.ForeignKey(
-        "bookings.Proposal", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "bookings.Proposal",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("proposition signalée"),
     )
     message = models.ForeignKey(
-        Message, null=True, blank=True, on_delete=models.PROTECT, related_name="reports"
+        Message,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="reports",
+        verbose_name=_("message signalé"),
     )
     reported_customer = models.ForeignKey(
         "customers.Customer",
@@ -248,18 +328,31 @@ class Report(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="reports_against",
+        verbose_name=_("client signalé"),
     )
     reported_pro = models.ForeignKey(
-        "pros.Pro", null=True, blank=True, on_delete=models.PROTECT, related_name="reports_against"
+        "pros.Pro",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="reports_against",
+        verbose_name=_("pro signalé"),
     )
-    details = models.TextField(blank=True)
-    status = models.CharField(max_length=12, choices=Status.choices, default=Status.OPEN)
-    created_at = models.DateTimeField(default=timezone.now)
-    handled_at = models.DateTimeField(null=True, blank=True)
+    details = models.TextField(blank=True, verbose_name=_("détails"))
+    status = models.CharField(
+        max_length=12, choices=Status.choices, default=Status.OPEN, verbose_name=_("statut")
+    )
+    created_at = models.DateTimeField(default=timezone.now, verbose_name=_("signalé le"))
+    handled_at = models.DateTimeField(null=True, blank=True, verbose_name=_("traité le"))
     handled_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("traité par"),
     )
-    handling_note = models.TextField(blank=True)
+    handling_note = models.TextField(blank=True, verbose_name=_("note de traitement"))
 
     class Meta:
         ordering = ["-created_at", "-id"]

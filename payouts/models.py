@@ -27,19 +27,34 @@ class PayoutAccount(models.Model):
     this row follows them (payouts.services.accounts): a new IBAN updates the account, a new
     frequency applies from the next period."""
 
-    pro = models.OneToOneField(Pro, on_delete=models.PROTECT, related_name="payout_account")
-    gateway = models.CharField(max_length=16, blank=True)
-    gateway_account_id = models.CharField(max_length=64, blank=True)
+    pro = models.OneToOneField(
+        Pro, on_delete=models.PROTECT, related_name="payout_account", verbose_name=_("pro")
+    )
+    gateway = models.CharField(max_length=16, blank=True, verbose_name=_("prestataire de paiement"))
+    gateway_account_id = models.CharField(
+        max_length=64,
+        blank=True,
+        verbose_name=_("identifiant du compte chez le prestataire de paiement"),
+    )
     # The IBAN the connected account's bank account was set with ("" = none yet).
-    synced_iban = models.CharField(max_length=34, blank=True)
+    synced_iban = models.CharField(max_length=34, blank=True, verbose_name=_("IBAN synchronisé"))
     # Why the provider cannot pay this pro (a failed bank payout, a refused account); cleared
     # by a new IBAN.
-    problem = models.CharField(max_length=200, blank=True)
-    frequency = models.CharField(max_length=8, choices=Frequency.choices, default=Frequency.WEEKLY)
+    problem = models.CharField(max_length=200, blank=True, verbose_name=_("problème"))
+    frequency = models.CharField(
+        max_length=8,
+        choices=Frequency.choices,
+        default=Frequency.WEEKLY,
+        verbose_name=_("fréquence"),
+    )
     # A change the pro asked for, in force for sessions from `next_frequency_from`.
-    next_frequency = models.CharField(max_length=8, choices=Frequency.choices, blank=True)
-    next_frequency_from = models.DateField(null=True, blank=True)
-    updated_at = models.DateTimeField(default=timezone.now)
+    next_frequency = models.CharField(
+        max_length=8, choices=Frequency.choices, blank=True, verbose_name=_("prochaine fréquence")
+    )
+    next_frequency_from = models.DateField(
+        null=True, blank=True, verbose_name=_("prochaine fréquence à partir du")
+    )
+    updated_at = models.DateTimeField(default=timezone.now, verbose_name=_("modifié le"))
 
     class Meta:
         verbose_name = _("payout account")
@@ -67,35 +82,51 @@ class Charge(models.Model):
         FAILED = "failed", _("Failed")
 
     billable = models.OneToOneField(
-        "checkin.BillableItem", on_delete=models.PROTECT, related_name="charge"
+        "checkin.BillableItem",
+        on_delete=models.PROTECT,
+        related_name="charge",
+        verbose_name=_("élément facturable"),
     )
     customer = models.ForeignKey(
-        "customers.Customer", on_delete=models.PROTECT, related_name="charges"
+        "customers.Customer",
+        on_delete=models.PROTECT,
+        related_name="charges",
+        verbose_name=_("client"),
     )
-    booking = models.ForeignKey("bookings.Booking", on_delete=models.PROTECT, related_name="+")
-    amount_cents = models.PositiveIntegerField()
-    status = models.CharField(max_length=12, choices=Status.choices, default=Status.DUE)
-    first_due_on = models.DateField()
-    due_on = models.DateField()
-    attempts = models.PositiveSmallIntegerField(default=0)
-    claimed_at = models.DateTimeField(null=True, blank=True)
+    booking = models.ForeignKey(
+        "bookings.Booking",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("réservation"),
+    )
+    amount_cents = models.PositiveIntegerField(verbose_name=_("montant (centimes)"))
+    status = models.CharField(
+        max_length=12, choices=Status.choices, default=Status.DUE, verbose_name=_("statut")
+    )
+    first_due_on = models.DateField(verbose_name=_("première échéance le"))
+    due_on = models.DateField(verbose_name=_("échéance le"))
+    attempts = models.PositiveSmallIntegerField(default=0, verbose_name=_("tentatives"))
+    claimed_at = models.DateTimeField(null=True, blank=True, verbose_name=_("pris en charge le"))
     payment_method = models.ForeignKey(
         "customers.PaymentMethod",
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        verbose_name=_("moyen de paiement"),
     )
-    gateway = models.CharField(max_length=16, blank=True)
-    gateway_payment_id = models.CharField(max_length=64, blank=True)
+    gateway = models.CharField(max_length=16, blank=True, verbose_name=_("prestataire de paiement"))
+    gateway_payment_id = models.CharField(
+        max_length=64, blank=True, verbose_name=_("identifiant du paiement chez le prestataire")
+    )
     # Given to the customer's app when the bank asks them to confirm (3-D Secure).
-    client_secret = models.CharField(max_length=200, blank=True)
-    failure_code = models.CharField(max_length=40, blank=True)
-    succeeded_at = models.DateTimeField(null=True, blank=True)
-    failed_at = models.DateTimeField(null=True, blank=True)
-    refunded_cents = models.PositiveIntegerField(default=0)
-    disputed_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
+    client_secret = models.CharField(max_length=200, blank=True, verbose_name=_("secret client"))
+    failure_code = models.CharField(max_length=40, blank=True, verbose_name=_("code d'échec"))
+    succeeded_at = models.DateTimeField(null=True, blank=True, verbose_name=_("réussi le"))
+    failed_at = models.DateTimeField(null=True, blank=True, verbose_name=_("échoué le"))
+    refunded_cents = models.PositiveIntegerField(default=0, verbose_name=_("remboursé (centimes)"))
+    disputed_at = models.DateTimeField(null=True, blank=True, verbose_name=_("contesté le"))
+    created_at = models.DateTimeField(default=timezone.now, verbose_name=_("créé le"))
 
     class Meta:
         verbose_name = _("charge")
@@ -145,26 +176,39 @@ class LedgerEntry(models.Model):
         REFERRAL_BONUS = "referral_bonus", _("Referral bonus")
         ADJUSTMENT = "adjustment", _("Adjustment")
 
-    pro = models.ForeignKey(Pro, on_delete=models.PROTECT, related_name="ledger_entries")
-    kind = models.CharField(max_length=16, choices=Kind.choices)
-    amount_cents = models.IntegerField()
-    earned_on = models.DateField()
+    pro = models.ForeignKey(
+        Pro, on_delete=models.PROTECT, related_name="ledger_entries", verbose_name=_("pro")
+    )
+    kind = models.CharField(max_length=16, choices=Kind.choices, verbose_name=_("type"))
+    amount_cents = models.IntegerField(verbose_name=_("montant (centimes)"))
+    earned_on = models.DateField(verbose_name=_("gagné le"))
     billable = models.OneToOneField(
         "checkin.BillableItem",
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="ledger_entry",
+        verbose_name=_("élément facturable"),
     )
     # Referral bonus: the referred pro whose 5th session earned it (once per referred pro).
     referred_pro = models.OneToOneField(
-        Pro, null=True, blank=True, on_delete=models.PROTECT, related_name="referral_bonus_entry"
+        Pro,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="referral_bonus_entry",
+        verbose_name=_("pro parrainé"),
     )
-    reason = models.CharField(max_length=500, blank=True)
+    reason = models.CharField(max_length=500, blank=True, verbose_name=_("motif"))
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("créé par"),
     )
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(default=timezone.now, verbose_name=_("créé le"))
 
     objects = LedgerEntryQuerySet.as_manager()
 
@@ -221,29 +265,48 @@ class Payout(models.Model):
         NO_ACCOUNT = "no_account", _("Payment account not set up yet")
         ACCOUNT_PROBLEM = "account_problem", _("The bank refused the last transfer")
 
-    pro = models.ForeignKey(Pro, on_delete=models.PROTECT, related_name="payouts")
-    frequency = models.CharField(max_length=8, choices=Frequency.choices)
-    period_start = models.DateField()
-    period_end = models.DateField()
-    batch_on = models.DateField()
-    arrival_on = models.DateField()
-    amount_cents = models.IntegerField(default=0)
-    item_count = models.PositiveIntegerField(default=0)
-    status = models.CharField(max_length=8, choices=Status.choices)
-    held_reason = models.CharField(max_length=16, choices=HeldReason.choices, blank=True)
-    carried_into = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="carried_from"
+    pro = models.ForeignKey(
+        Pro, on_delete=models.PROTECT, related_name="payouts", verbose_name=_("pro")
     )
-    gateway_account_id = models.CharField(max_length=64, blank=True)
-    gateway_transfer_id = models.CharField(max_length=64, blank=True)
-    gateway_payout_id = models.CharField(max_length=64, blank=True)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    claimed_at = models.DateTimeField(null=True, blank=True)
-    failure_code = models.CharField(max_length=40, blank=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
-    paid_at = models.DateTimeField(null=True, blank=True)
-    failed_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
+    frequency = models.CharField(
+        max_length=8, choices=Frequency.choices, verbose_name=_("fréquence")
+    )
+    period_start = models.DateField(verbose_name=_("début de période"))
+    period_end = models.DateField(verbose_name=_("fin de période"))
+    batch_on = models.DateField(verbose_name=_("lot du"))
+    arrival_on = models.DateField(verbose_name=_("arrivée prévue le"))
+    amount_cents = models.IntegerField(default=0, verbose_name=_("montant (centimes)"))
+    item_count = models.PositiveIntegerField(default=0, verbose_name=_("nombre de lignes"))
+    status = models.CharField(max_length=8, choices=Status.choices, verbose_name=_("statut"))
+    held_reason = models.CharField(
+        max_length=16, choices=HeldReason.choices, blank=True, verbose_name=_("motif de la retenue")
+    )
+    carried_into = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="carried_from",
+        verbose_name=_("reporté dans"),
+    )
+    gateway_account_id = models.CharField(
+        max_length=64,
+        blank=True,
+        verbose_name=_("identifiant du compte chez le prestataire de paiement"),
+    )
+    gateway_transfer_id = models.CharField(
+        max_length=64, blank=True, verbose_name=_("identifiant du transfert chez le prestataire")
+    )
+    gateway_payout_id = models.CharField(
+        max_length=64, blank=True, verbose_name=_("identifiant du virement chez le prestataire")
+    )
+    attempts = models.PositiveSmallIntegerField(default=0, verbose_name=_("tentatives"))
+    claimed_at = models.DateTimeField(null=True, blank=True, verbose_name=_("pris en charge le"))
+    failure_code = models.CharField(max_length=40, blank=True, verbose_name=_("code d'échec"))
+    sent_at = models.DateTimeField(null=True, blank=True, verbose_name=_("envoyé le"))
+    paid_at = models.DateTimeField(null=True, blank=True, verbose_name=_("payé le"))
+    failed_at = models.DateTimeField(null=True, blank=True, verbose_name=_("échoué le"))
+    created_at = models.DateTimeField(default=timezone.now, verbose_name=_("créé le"))
 
     class Meta:
         verbose_name = _("payout")
@@ -286,8 +349,15 @@ class Payout(models.Model):
 class PayoutItem(models.Model):
     """A ledger entry paid by a payout; one-to-one, so an entry is paid at most once."""
 
-    payout = models.ForeignKey(Payout, on_delete=models.PROTECT, related_name="items")
-    entry = models.OneToOneField(LedgerEntry, on_delete=models.PROTECT, related_name="payout_item")
+    payout = models.ForeignKey(
+        Payout, on_delete=models.PROTECT, related_name="items", verbose_name=_("virement")
+    )
+    entry = models.OneToOneField(
+        LedgerEntry,
+        on_delete=models.PROTECT,
+        related_name="payout_item",
+        verbose_name=_("écriture"),
+    )
 
     class Meta:
         verbose_name = _("payout item")
@@ -308,18 +378,26 @@ class WebhookEvent(models.Model):
         IGNORED = "ignored", _("Ignored (type not handled)")
         FAILED = "failed", _("Failed")
 
-    event_id = models.CharField(max_length=80, unique=True)
-    type = models.CharField(max_length=80)
-    account = models.CharField(max_length=64, blank=True)  # set for Connect events
-    object_id = models.CharField(max_length=80, blank=True)
-    livemode = models.BooleanField(default=False)
-    payload = models.JSONField()
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.RECEIVED)
-    claimed_at = models.DateTimeField(null=True, blank=True)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    error = models.TextField(blank=True)
-    received_at = models.DateTimeField(default=timezone.now)
-    processed_at = models.DateTimeField(null=True, blank=True)
+    event_id = models.CharField(
+        max_length=80, unique=True, verbose_name=_("identifiant de l'événement")
+    )
+    type = models.CharField(max_length=80, verbose_name=_("type"))
+    account = models.CharField(
+        max_length=64, blank=True, verbose_name=_("compte")
+    )  # set for Connect events
+    object_id = models.CharField(
+        max_length=80, blank=True, verbose_name=_("identifiant de l'objet")
+    )
+    livemode = models.BooleanField(default=False, verbose_name=_("mode réel"))
+    payload = models.JSONField(verbose_name=_("contenu"))
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.RECEIVED, verbose_name=_("statut")
+    )
+    claimed_at = models.DateTimeField(null=True, blank=True, verbose_name=_("pris en charge le"))
+    attempts = models.PositiveSmallIntegerField(default=0, verbose_name=_("tentatives"))
+    error = models.TextField(blank=True, verbose_name=_("erreur"))
+    received_at = models.DateTimeField(default=timezone.now, verbose_name=_("reçu le"))
+    processed_at = models.DateTimeField(null=True, blank=True, verbose_name=_("traité le"))
 
     class Meta:
         verbose_name = _("webhook event")
@@ -341,11 +419,15 @@ class FakeGatewayObject(models.Model):
     """The fake gateway's own state (what Stripe would keep): payment intents, accounts,
     transfers, payouts, by id and by idempotency key, so that every process sees the same."""
 
-    object_id = models.CharField(max_length=80, unique=True)
-    idempotency_key = models.CharField(max_length=120, unique=True, null=True, blank=True)
-    kind = models.CharField(max_length=20)
-    data = models.JSONField(default=dict)
-    created_at = models.DateTimeField(default=timezone.now)
+    object_id = models.CharField(
+        max_length=80, unique=True, verbose_name=_("identifiant de l'objet")
+    )
+    idempotency_key = models.CharField(
+        max_length=120, unique=True, null=True, blank=True, verbose_name=_("clé d'idempotence")
+    )
+    kind = models.CharField(max_length=20, verbose_name=_("type"))
+    data = models.JSONField(default=dict, verbose_name=_("données"))
+    created_at = models.DateTimeField(default=timezone.now, verbose_name=_("créé le"))
 
     class Meta:
         verbose_name = _("fake gateway object")

@@ -91,28 +91,52 @@ class Pro(models.Model):
         MONTHLY = "monthly", _("Monthly")
 
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="pro"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="pro",
+        verbose_name=_("utilisateur"),
     )
     status = models.CharField(
-        max_length=16, choices=Status.choices, default=Status.ONBOARDING, db_index=True
+        max_length=16,
+        choices=Status.choices,
+        default=Status.ONBOARDING,
+        db_index=True,
+        verbose_name=_("statut"),
     )
     # Personal link slug: exists from sign-up, shown once a session is completed.
-    slug = models.SlugField(unique=True, max_length=80)
-    referral_code = models.CharField(max_length=12, unique=True)
-    referred_by = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="referred_pros"
+    slug = models.SlugField(unique=True, max_length=80, verbose_name=_("identifiant"))
+    referral_code = models.CharField(
+        max_length=12, unique=True, verbose_name=_("code de parrainage")
     )
-    terms_accepted_at = models.DateTimeField()
-    created_at = models.DateTimeField(default=timezone.now)
+    referred_by = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="referred_pros",
+        verbose_name=_("parrainé par"),
+    )
+    terms_accepted_at = models.DateTimeField(verbose_name=_("conditions acceptées le"))
+    created_at = models.DateTimeField(default=timezone.now, verbose_name=_("inscrit le"))
 
     photo = models.ImageField(_("photo"), upload_to="pros/photos/", blank=True)
     bio = models.TextField(_("short bio"), max_length=600, blank=True)
-    services = models.ManyToManyField("catalog.Service", related_name="pros", blank=True)
+    services = models.ManyToManyField(
+        "catalog.Service", related_name="pros", blank=True, verbose_name=_("prestations")
+    )
 
     # Zone: a base point and a travel radius, expanded into ZoneCell rows.
     base_address = models.CharField(_("base address"), max_length=250, blank=True)
-    base_lat = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
-    base_lng = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    base_lat = models.DecimalField(
+        max_digits=9, decimal_places=6, null=True, blank=True, verbose_name=_("latitude de la base")
+    )
+    base_lng = models.DecimalField(
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        verbose_name=_("longitude de la base"),
+    )
     radius_km = models.PositiveSmallIntegerField(
         _("travel radius (km)"),
         null=True,
@@ -121,20 +145,27 @@ class Pro(models.Model):
     )
 
     is_paused = models.BooleanField(_("paused"), default=False)
-    id_verified_at = models.DateTimeField(null=True, blank=True)
+    id_verified_at = models.DateTimeField(
+        null=True, blank=True, verbose_name=_("identité vérifiée le")
+    )
     # Suspension is stored once: status == SUSPENDED (set and lifted by pros.services only).
     # Its moment is the "pro.suspended" audit row (pros.selectors.suspended_since).
-    suspension_reason = models.TextField(blank=True)
+    suspension_reason = models.TextField(blank=True, verbose_name=_("motif de suspension"))
     # Late cancellations (3 within 30 days, checkin's rule): no new proposals while set; the
     # moment it ends (cleared then by pros.services.pro_proposal_blocks_lift_expired).
-    proposals_blocked_until = models.DateTimeField(null=True, blank=True)
+    proposals_blocked_until = models.DateTimeField(
+        null=True, blank=True, verbose_name=_("propositions bloquées jusqu'au")
+    )
 
     # 0-100; higher means more proposals. Computed later from answers, honouring, ratings, rebookings.
     score = models.PositiveSmallIntegerField(
         default=settings.PRO_DEFAULT_SCORE,
         validators=[MinValueValidator(0), MaxValueValidator(100)],
+        verbose_name=_("score"),
     )
-    completed_sessions_count = models.PositiveIntegerField(default=0)
+    completed_sessions_count = models.PositiveIntegerField(
+        default=0, verbose_name=_("prestations terminées")
+    )
 
     iban = models.CharField(_("IBAN"), max_length=34, blank=True)
     bic = models.CharField(_("BIC"), max_length=11, blank=True)
@@ -146,7 +177,11 @@ class Pro(models.Model):
         default=PayoutFrequency.WEEKLY,
     )
     # Stripe Connect account id (money owed to pros stays at the provider).
-    gateway_account_id = models.CharField(max_length=64, blank=True)
+    gateway_account_id = models.CharField(
+        max_length=64,
+        blank=True,
+        verbose_name=_("identifiant du compte chez le prestataire de paiement"),
+    )
 
     objects = ProQuerySet.as_manager()
 
@@ -199,11 +234,19 @@ class ZoneCell(models.Model):
     (cell, dispatchable, -score, distance_m) and stops after the K it needs.
     """
 
-    pro = models.ForeignKey(Pro, on_delete=models.CASCADE, related_name="zone_cells")
-    cell = models.BigIntegerField()
-    distance_m = models.PositiveIntegerField()  # from the pro's base to the cell centre
-    score = models.PositiveSmallIntegerField(default=settings.PRO_DEFAULT_SCORE)
-    dispatchable = models.BooleanField(default=False)
+    pro = models.ForeignKey(
+        Pro, on_delete=models.CASCADE, related_name="zone_cells", verbose_name=_("pro")
+    )
+    cell = models.BigIntegerField(verbose_name=_("cellule"))
+    distance_m = models.PositiveIntegerField(
+        verbose_name=_("distance (m)")
+    )  # from the pro's base to the cell centre
+    score = models.PositiveSmallIntegerField(
+        default=settings.PRO_DEFAULT_SCORE, verbose_name=_("score")
+    )
+    dispatchable = models.BooleanField(
+        default=False, verbose_name=_("peut recevoir des propositions")
+    )
 
     class Meta:
         constraints = [
@@ -234,10 +277,12 @@ class WorkingHours(models.Model):
         SATURDAY = 5, _("Saturday")
         SUNDAY = 6, _("Sunday")
 
-    pro = models.ForeignKey(Pro, on_delete=models.CASCADE, related_name="working_hours")
-    weekday = models.PositiveSmallIntegerField(choices=Weekday.choices)
-    start_time = models.TimeField()  # Europe/Paris wall-clock
-    end_time = models.TimeField()
+    pro = models.ForeignKey(
+        Pro, on_delete=models.CASCADE, related_name="working_hours", verbose_name=_("pro")
+    )
+    weekday = models.PositiveSmallIntegerField(choices=Weekday.choices, verbose_name=_("jour"))
+    start_time = models.TimeField(verbose_name=_("de"))  # Europe/Paris wall-clock
+    end_time = models.TimeField(verbose_name=_("à"))
 
     class Meta:
         ordering = ["weekday", "start_time"]
@@ -261,10 +306,12 @@ class WorkingHours(models.Model):
 class TimeOff(models.Model):
     """Days off: whole Paris days from start_date to end_date inclusive."""
 
-    pro = models.ForeignKey(Pro, on_delete=models.CASCADE, related_name="time_off")
-    start_date = models.DateField()
-    end_date = models.DateField()
-    reason = models.CharField(max_length=120, blank=True)
+    pro = models.ForeignKey(
+        Pro, on_delete=models.CASCADE, related_name="time_off", verbose_name=_("pro")
+    )
+    start_date = models.DateField(verbose_name=_("du"))
+    end_date = models.DateField(verbose_name=_("au"))
+    reason = models.CharField(max_length=120, blank=True, verbose_name=_("motif"))
 
     class Meta:
         ordering = ["start_date"]
@@ -292,25 +339,38 @@ class Document(models.Model):
         VERIFIED = "verified", _("Verified")
         REJECTED = "rejected", _("Rejected")
 
-    pro = models.ForeignKey(Pro, on_delete=models.CASCADE, related_name="documents")
-    kind = models.CharField(max_length=16, choices=Kind.choices)
-    # Private storage: never under MEDIA_URL; served by an access-checked view.
-    file = models.FileField(storage=private_storage, upload_to="documents/%Y/%m/")
-    original_name = models.CharField(max_length=200)
-    content_type = models.CharField(max_length=100)
-    size_bytes = models.PositiveIntegerField()
-    status = models.CharField(
-        max_length=16, choices=Status.choices, default=Status.PENDING, db_index=True
+    pro = models.ForeignKey(
+        Pro, on_delete=models.CASCADE, related_name="documents", verbose_name=_("pro")
     )
-    rejection_reason = models.TextField(blank=True)
-    uploaded_at = models.DateTimeField(default=timezone.now)
-    reviewed_at = models.DateTimeField(null=True, blank=True)
+    kind = models.CharField(max_length=16, choices=Kind.choices, verbose_name=_("type"))
+    # Private storage: never under MEDIA_URL; served by an access-checked view.
+    file = models.FileField(
+        storage=private_storage, upload_to="documents/%Y/%m/", verbose_name=_("fichier")
+    )
+    original_name = models.CharField(max_length=200, verbose_name=_("nom d'origine"))
+    content_type = models.CharField(max_length=100, verbose_name=_("type de contenu"))
+    size_bytes = models.PositiveIntegerField(verbose_name=_("taille (octets)"))
+    status = models.CharField(
+        max_length=16,
+        choices=Status.choices,
+        default=Status.PENDING,
+        db_index=True,
+        verbose_name=_("statut"),
+    )
+    rejection_reason = models.TextField(blank=True, verbose_name=_("motif du refus"))
+    uploaded_at = models.DateTimeField(default=timezone.now, verbose_name=_("envoyé le"))
+    reviewed_at = models.DateTimeField(null=True, blank=True, verbose_name=_("vérifié le"))
     reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("vérifié par"),
     )
     # Retention (privacy/retention.py): when the file and its personal fields were deleted; the
     # row stays as the record that the review happened (status, reviewed_at, reviewed_by).
-    file_deleted_at = models.DateTimeField(null=True, blank=True)
+    file_deleted_at = models.DateTimeField(_("fichier supprimé le"), null=True, blank=True)
 
     class Meta:
         ordering = ["-uploaded_at", "-id"]
@@ -322,10 +382,12 @@ class Document(models.Model):
 
 
 class ReferralInvite(models.Model):
-    pro = models.ForeignKey(Pro, on_delete=models.CASCADE, related_name="referral_invites")
-    email = models.EmailField()
-    name = models.CharField(max_length=120, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
+    pro = models.ForeignKey(
+        Pro, on_delete=models.CASCADE, related_name="referral_invites", verbose_name=_("parrain")
+    )
+    email = models.EmailField(verbose_name=_("e-mail"))
+    name = models.CharField(max_length=120, blank=True, verbose_name=_("nom"))
+    created_at = models.DateTimeField(default=timezone.now, verbose_name=_("invité le"))
 
     class Meta:
         ordering = ["-created_at"]
@@ -357,18 +419,22 @@ class ScoreEvent(models.Model):
         FAVOURITE = "favourite", _("Made a favourite")
 
     pro = models.ForeignKey(
-        Pro, on_delete=models.CASCADE, related_name="score_events", db_index=False
+        Pro,
+        on_delete=models.CASCADE,
+        related_name="score_events",
+        db_index=False,
+        verbose_name=_("pro"),
     )
-    kind = models.CharField(max_length=16, choices=Kind.choices)
-    at = models.DateTimeField()
-    weighs = models.BooleanField(default=True)
+    kind = models.CharField(max_length=16, choices=Kind.choices, verbose_name=_("type"))
+    at = models.DateTimeField(verbose_name=_("le"))
+    weighs = models.BooleanField(default=True, verbose_name=_("compte dans le score"))
     # answered/refused: seconds the pro took; rating: the stars.
-    value = models.IntegerField(null=True, blank=True)
+    value = models.IntegerField(null=True, blank=True, verbose_name=_("valeur"))
     # answered/refused/expired: seconds the pro was given to answer.
-    allowed = models.IntegerField(null=True, blank=True)
+    allowed = models.IntegerField(null=True, blank=True, verbose_name=_("excusé"))
     # What it is about: "proposal:12", "booking:7", "review:3", "customer:5".
-    ref = models.CharField(max_length=40)
-    data = models.JSONField(default=dict, blank=True)
+    ref = models.CharField(max_length=40, verbose_name=_("référence"))
+    data = models.JSONField(default=dict, blank=True, verbose_name=_("données"))
 
     class Meta:
         verbose_name = _("score event")
