@@ -21,7 +21,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from core import clock, money
+from core import clock, datefmt, money
 
 from .models import BillableItem, Declaration, Outcome
 
@@ -113,7 +113,7 @@ def deadline_passed(deadline: datetime, now: datetime) -> bool:
 
 
 def _at(moment: datetime) -> str:
-    return clock.to_paris(moment).strftime("%d/%m/%Y %H:%M")
+    return datefmt.long_when(moment)
 
 
 def declaration_refusal(kind: str, *, record, now: datetime) -> str | None:

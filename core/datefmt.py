@@ -185,3 +185,15 @@ def duration_between(start, end) -> str:
     if _empty(start) or _empty(end):
         return ""
     return duration(int((end - start).total_seconds() // 60))
+
+
+def time_left(expires, now=None) -> str:
+    """A countdown as static/js/countdown.js writes it: "1 h 05" from an hour, else "4:59"."""
+    if _empty(expires):
+        return ""
+    seconds = max(0, int((expires - (now or clock.now())).total_seconds()))
+    hours, rest = divmod(seconds, 3600)
+    minutes, seconds = divmod(rest, 60)
+    if hours:
+        return f"{hours} h {minutes:02d}"
+    return f"{minutes}:{seconds:02d}"

@@ -8,7 +8,7 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from core import clock
+from core import datefmt
 from core.audit import subject_of
 from core.models import AuditEvent
 
@@ -87,7 +87,7 @@ def missing_for_proposals(pro: Pro) -> list[MissingItem]:
             )
         )
     if pro.proposals_blocked_until is not None:
-        until = clock.to_paris(pro.proposals_blocked_until).strftime("%d/%m/%Y %H:%M")
+        until = datefmt.long_when(pro.proposals_blocked_until)
         missing.append(
             MissingItem(
                 "blocked",

@@ -26,6 +26,7 @@ for _name in (
     "short_when",
     "stamp",
     "duration",
+    "time_left",
 ):
     register.filter(_name, getattr(datefmt, _name))
 

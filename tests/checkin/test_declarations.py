@@ -27,7 +27,7 @@ def test_arrival_opens_30_minutes_before_the_start_exactly(clock, session):
     booking = session(NOW + timedelta(minutes=30) + SECOND)
     with pytest.raises(DeclarationNotAllowed) as refused:
         declare(booking, "arrival")
-    assert "02/03/2026 09:00" in str(refused.value.message)  # when it opens (09:00:01)
+    assert "lundi 2 mars à 09:00" in str(refused.value.message)  # when it opens (09:00:01)
     assert record_of(booking).arrived_at is None
 
     clock.shift(SECOND)

@@ -100,7 +100,7 @@ def test_check_in_opens_30_minutes_before_the_start_exactly():
     assert opens == paris(2026, 3, 29, 8, 30)
     assert Declaration.ARRIVAL not in allowed(rec, opens - SECOND)
     refusal = rules.declaration_refusal(Declaration.ARRIVAL, record=rec, now=opens - SECOND)
-    assert "29/03/2026 08:30" in refusal
+    assert "dimanche 29 mars à 08:30" in refusal
     assert Declaration.ARRIVAL in allowed(rec, opens)
 
 

@@ -1,7 +1,7 @@
 """core.datefmt and `{% load dates %}`: French dates the French way, English ones the English
 way, always in Paris time."""
 
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.template import Context, Template
@@ -97,3 +97,10 @@ def test_empty_values_render_nothing():
     assert (
         render("[{{ x|long_day }}{{ x|clock }}{{ x|short_date }}{{ x|duration }}]", x=None) == "[]"
     )
+
+
+def test_time_left_counts_like_the_browser_countdown():
+    expires = TUESDAY_FIRST
+    assert datefmt.time_left(expires, now=expires - timedelta(minutes=4, seconds=1)) == "4:01"
+    assert datefmt.time_left(expires, now=expires - timedelta(minutes=65)) == "1 h 05"
+    assert datefmt.time_left(expires, now=expires + timedelta(seconds=3)) == "0:00"
