@@ -3,7 +3,9 @@
 # Listens on 127.0.0.1 only; HOST=0.0.0.0 make run opens it to the network (e.g. a phone on
 # the same Wi-Fi: add the machine's address to DJANGO_ALLOWED_HOSTS).
 set -u
-port=${1:-8000}
+port=${1:-${PORT:-8000}}
+# Web, worker and beat all derive SITE_URL (links in e-mails) from PORT when it is unset.
+export PORT=$port
 host=${HOST:-127.0.0.1}
 bin=.venv/bin
 # Beat's state belongs to this checkout: two checkouts on one machine must not share it.

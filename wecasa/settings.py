@@ -31,7 +31,9 @@ ALLOWED_HOSTS = env.list(
     "DJANGO_ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]", "testserver"]
 )
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
-SITE_URL = env.str("SITE_URL", default="http://localhost:8000")
+# Absolute links (e-mails, the personal link). Unset: this machine on the port `make run` serves
+# (PORT, 8000 by default), so `make run PORT=8001` needs no SITE_URL.
+SITE_URL = env.str("SITE_URL", default="") or f"http://localhost:{env.int('PORT', default=8000)}"
 
 # --- HTTPS, proxies and browser security -----------------------------------------------------
 # Production defaults when DJANGO_DEBUG=false; each one can be turned off from the environment
