@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Debian packages the tests need: Chromium (Playwright drives it; `playwright install` cannot
-# download here) and gettext (compilemessages). Installed automatically under CI=true.
+# download here), gettext (compilemessages) and prometheus (promtool). Installed automatically under CI=true.
 set -u
 need=()
 [ -x /usr/bin/chromium ] || need+=(chromium)
 command -v msgfmt >/dev/null || need+=(gettext)
+command -v promtool >/dev/null || need+=(prometheus)  # promtool checks deploy/prometheus/
 [ ${#need[@]} -eq 0 ] && exit 0
 if [ "${CI:-}" = "true" ] || [ "$(id -u)" = "0" ]; then
   echo "Installing ${need[*]} with apt-get..."

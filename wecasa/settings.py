@@ -39,8 +39,8 @@ SITE_URL = env.str("SITE_URL", default="") or f"http://localhost:{env.int('PORT'
 # Production defaults when DJANGO_DEBUG=false; each one can be turned off from the environment
 # (e.g. to try the docker-compose stack over plain http on localhost).
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=not DEBUG)
-# The container healthcheck calls gunicorn over plain http: no redirect for it.
-SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+# The container healthcheck and Prometheus (inside the stack) call gunicorn over plain http.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^metrics$"]
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env.bool("DJANGO_SECURE_COOKIES", default=not DEBUG)
 SECURE_HSTS_SECONDS = env.int("DJANGO_SECURE_HSTS_SECONDS", default=0 if DEBUG else 365 * 24 * 3600)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool(

@@ -47,7 +47,7 @@ def test_lead_bands_follow_the_wave_policy_boundaries(lead, band):
     assert metrics.lead_band(NOW + lead, NOW) == band
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_bump_is_sent_on_commit_and_a_rollback_counts_nothing():
     with transaction.atomic():
         metrics.request_created(_request(lead=timedelta(hours=3)))

@@ -12,6 +12,7 @@ def metrics_store(settings):
     settings.METRICS_KEY_PREFIX = f"test:metrics:{uuid.uuid4().hex}"
     metrics._down_until = 0.0
     selectors.forget_categories()
+    url = settings.METRICS_REDIS_URL
     yield settings.METRICS_KEY_PREFIX
     client = metrics._client(url)
     keys = list(client.scan_iter(f"{settings.METRICS_KEY_PREFIX}:*"))
