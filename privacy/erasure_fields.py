@@ -27,6 +27,8 @@ CLOSED_EMAIL_DOMAIN = "closed.invalid"  # RFC 2606: never delivered
 # Coordinates of an erased address keep two decimals (about 1 km): enough for the statistics
 # the bookings are kept for, too coarse to find a home.
 COARSE = Decimal("0.01")
+# What a closed account's messages read (a message cannot be empty: feedback's constraint).
+ERASED_TEXT = "[…]"
 
 
 def placeholder_email(user) -> str:
@@ -53,8 +55,10 @@ def erase_user(user) -> str:
     Notification.objects.filter(user=user).delete()
     PushSubscription.objects.filter(user=user).delete()
     CalendarFeed.objects.filter(user=user).delete()
-    Message.objects.filter(sender=user).update(body="", original_body="", masked=[])
-    SupportMessage.objects.filter(author=user).update(body="")
+    Message.objects.filter(sender=user).update(
+        body=ERASED_TEXT, original_body="", masked=[], is_flagged=False
+    )
+    SupportMessage.objects.filter(author=user).update(body=ERASED_TEXT)
     Report.objects.filter(reporter=user).update(details="")
     return previous
 
