@@ -609,3 +609,19 @@ CELERY_BEAT_SCHEDULE["pros-recompute-scores"] = {
     "schedule": crontab(hour=3, minute=30),
     "options": {"expires": 3 * 60 * 60},
 }
+
+# --- Personal data: a copy of my data (privacy.export) -----------------------------------------
+# The e-mailed link works this long after the file is ready (then 410, and the file is deleted).
+PRIVACY_EXPORT_LINK_HOURS = env.int("PRIVACY_EXPORT_LINK_HOURS", default=72)
+# A new copy at most this often per account (building one reads everything the person has).
+PRIVACY_EXPORT_MIN_INTERVAL_HOURS = env.int("PRIVACY_EXPORT_MIN_INTERVAL_HOURS", default=24)
+if PRIVACY_EXPORT_LINK_HOURS < 1 or PRIVACY_EXPORT_MIN_INTERVAL_HOURS < 0:
+    raise ImproperlyConfigured(
+        "PRIVACY_EXPORT_LINK_HOURS must be >= 1 and PRIVACY_EXPORT_MIN_INTERVAL_HOURS >= 0."
+    )
+# Every hour: expired export files are deleted (the rows stay as the record of the request).
+CELERY_BEAT_SCHEDULE["privacy-purge-expired-exports"] = {
+    "task": "privacy.tasks.purge_expired_data_exports",
+    "schedule": crontab(minute=17),
+    "options": {"expires": 30 * 60},
+}
