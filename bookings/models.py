@@ -16,6 +16,7 @@ from django.db import models
 from django.db.backends.postgresql.psycopg_any import DateTimeTZRange
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core import datefmt
 from core.labels import person_label, session_label
@@ -175,7 +176,7 @@ class BookingRequest(models.Model):
 
 class Proposal(models.Model):
     class Status(models.TextChoices):
-        SENT = "sent", _("Sent")
+        SENT = "sent", pgettext_lazy("proposal status", "Sent")
         ACCEPTED = "accepted", _("Accepted")
         REFUSED = "refused", _("Refused")
         EXPIRED = "expired", _("Expired")

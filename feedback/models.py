@@ -12,6 +12,7 @@ from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Side(models.TextChoices):
@@ -90,7 +91,7 @@ class SupportConversation(models.Model):
     something to answer; closed by support; it reopens when the person writes again."""
 
     class Status(models.TextChoices):
-        OPEN = "open", _("Open")
+        OPEN = "open", pgettext_lazy("support conversation status", "Open")
         CLOSED = "closed", _("Closed")
 
     user = models.OneToOneField(
@@ -281,7 +282,7 @@ class Report(models.Model):
         PRO_BEHAVIOUR = "pro_behaviour", _("Pro's behaviour at a session")
 
     class Status(models.TextChoices):
-        OPEN = "open", _("Open")
+        OPEN = "open", pgettext_lazy("report status", "Open")
         DISMISSED = "dismissed", _("Dismissed")
         WARNED = "warned", _("Warning sent")
         BLACKLISTED = "blacklisted", _("Customer blacklisted")

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from pros.models import Pro
 
@@ -255,7 +256,7 @@ class Payout(models.Model):
         HELD = "held", _("Held")
         PENDING = "pending", _("To send")
         SENDING = "sending", _("Sending")
-        SENT = "sent", _("Sent")
+        SENT = "sent", pgettext_lazy("payout status", "Sent")
         PAID = "paid", _("Arrived")
         FAILED = "failed", _("Failed")
         CARRIED = "carried", _("Carried to a later payout")

@@ -5,7 +5,7 @@ the booking's timeline, a person's bookings. Escaped HTML built with format_html
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext
 
 from bookings import selectors as booking_selectors
 from bookings.events import event_label
@@ -63,7 +63,7 @@ def conversation(booking):
     return format_html(
         "<table><thead><tr><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>{}</tbody></table>",
         gettext("When (Paris)"),
-        gettext("From"),
+        pgettext("message sender", "From"),
         gettext("Message"),
         body,
     )
@@ -122,7 +122,7 @@ def support_thread(conversation):
         "<table><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead>"
         "<tbody>{}</tbody></table>",
         gettext("When (Paris)"),
-        gettext("From"),
+        pgettext("message sender", "From"),
         gettext("Message"),
         gettext("Booking"),
         body,
