@@ -20,3 +20,11 @@ def purge_expired_data_exports() -> int:
     from .export import data_exports_purge_expired
 
     return data_exports_purge_expired()
+
+
+@shared_task(name="privacy.tasks.apply_retention", ignore_result=True)
+def apply_retention() -> dict:
+    """Every retention period once (h6; privacy/retention.py): ID documents, messages."""
+    from .retention import apply_retention as apply
+
+    return apply().counts

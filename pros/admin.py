@@ -5,7 +5,9 @@ from django.contrib import admin
 from django.core.files.uploadedfile import UploadedFile
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.html import format_html
+from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 
 from core.admin import ServiceOnlyAdmin, ServiceOnlyInline, reason_action, service_action
@@ -15,9 +17,14 @@ from . import rules, selectors, services
 from .models import Document, Pro, ReferralInvite, TimeOff, WorkingHours
 from .scoring import score_explained as explain_score
 from .scoring.chart import score_chart
+from .services.bank import mask_iban
 
 
 def _document_link(document):
+    if document.file_deleted_at is not None:  # privacy/retention.py
+        return _("Fichier supprimé le %(date)s") % {
+            "date": date_format(localtime(document.file_deleted_at), "SHORT_DATE_FORMAT")
+        }
     url = reverse("pros:document_file", args=[document.pk])
     return format_html('<a href="{}" target="_blank" rel="noopener">{}</a>', url, _("View file"))
 
@@ -127,6 +134,7 @@ class ProAdmin(ServiceOnlyAdmin):
         "missing",
         "suspended_since",
         "score_explained",
+        "masked_iban",
     ]
     fieldsets = [
         (
@@ -150,7 +158,15 @@ class ProAdmin(ServiceOnlyAdmin):
         (_("Activity"), {"fields": ["score", "score_explained", "completed_sessions_count"]}),
         (
             _("Payouts"),
-            {"fields": ["iban", "bic", "account_holder", "payout_frequency", "gateway_account_id"]},
+            {
+                "fields": [
+                    "masked_iban",
+                    "bic",
+                    "account_holder",
+                    "payout_frequency",
+                    "gateway_account_id",
+                ]
+            },
         ),
         (
             _("Sign-up"),
@@ -173,6 +189,11 @@ class ProAdmin(ServiceOnlyAdmin):
     @admin.display(description=_("name"), ordering="user__last_name")
     def full_name(self, obj):
         return obj.user.get_full_name()
+
+    @admin.display(description=_("IBAN"))
+    def masked_iban(self, obj):
+        """Support sees the IBAN masked, as the pro's bank page shows it (never in full)."""
+        return mask_iban(obj.iban) or "-"
 
     @admin.display(description=_("e-mail"), ordering="user__email")
     def email(self, obj):

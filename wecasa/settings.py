@@ -518,6 +518,36 @@ CELERY_BEAT_SCHEDULE["feedback-sweep"] = {
     "options": {"expires": 4 * 60},
 }
 
+# --- Personal data: retention (privacy/retention.py; the README says why each period) -------
+# Identity documents: deleted this many days after support's review (CNIL: an ID copy is kept
+# only for the verification); the review itself (status, date, reviewer) stays.
+ID_DOCUMENT_RETENTION_DAYS = env.int("ID_DOCUMENT_RETENTION_DAYS", default=7)
+# Booking messages: this long after the session's end (a card payment can be contested up to
+# 13 months after the debit); messages named by a report stay with it.
+MESSAGE_RETENTION_DAYS = env.int("MESSAGE_RETENTION_DAYS", default=395)
+# The original of a masked message (support's copy): this long after it was sent.
+MASKED_ORIGINAL_RETENTION_DAYS = env.int("MASKED_ORIGINAL_RETENTION_DAYS", default=30)
+# Messages of support conversations: this long after they were written.
+SUPPORT_MESSAGE_RETENTION_DAYS = env.int("SUPPORT_MESSAGE_RETENTION_DAYS", default=3 * 365)
+RETENTION_BATCH = env.int("RETENTION_BATCH", default=500)
+if (
+    min(
+        ID_DOCUMENT_RETENTION_DAYS,
+        MESSAGE_RETENTION_DAYS,
+        MASKED_ORIGINAL_RETENTION_DAYS,
+        SUPPORT_MESSAGE_RETENTION_DAYS,
+    )
+    < 0
+    or RETENTION_BATCH < 1
+):
+    raise ImproperlyConfigured("*_RETENTION_DAYS must be >= 0 and RETENTION_BATCH >= 1.")
+# 04:15 Paris every day: apply every retention period (batches, audited; safe to run twice).
+CELERY_BEAT_SCHEDULE["privacy-apply-retention"] = {
+    "task": "privacy.tasks.apply_retention",
+    "schedule": crontab(hour=4, minute=15),
+    "options": {"expires": 6 * 60 * 60},
+}
+
 # --- Money: charges, earnings ledger, payouts (payouts/; the README lists them) --------------
 # A declined charge (or one the bank wants the customer to confirm) is retried this many days
 # after its first attempt; after the last, it has failed for good (support sees it).

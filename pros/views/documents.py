@@ -50,8 +50,8 @@ def document_file(request, pk):
     if not request.user.is_authenticated:
         return redirect(f"{reverse('pros:login')}?next={request.get_full_path()}")
     document = selectors.document_for_user(user=request.user, document_id=pk)
-    if document is None:
-        raise Http404
+    if document is None or not document.file or document.file_deleted_at is not None:
+        raise Http404  # unknown, someone else's, or deleted after its retention period
     try:
         handle = document.file.open("rb")
     except FileNotFoundError as exc:
