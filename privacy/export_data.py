@@ -171,10 +171,10 @@ def _pro_section(pro: Pro) -> dict:
             "payout_frequency": pro.payout_frequency,
         },
         "working_hours": _rows(
-            WorkingHours.objects.filter(pro=pro).order_by("weekday", "start"),
+            WorkingHours.objects.filter(pro=pro).order_by("weekday", "start_time"),
             "weekday",
-            "start",
-            "end",
+            "start_time",
+            "end_time",
         ),
         "time_off": _rows(
             TimeOff.objects.filter(pro=pro).order_by("start_date"),
