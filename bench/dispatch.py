@@ -84,6 +84,7 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
+from bookings.dispatch import candidate_sql  # noqa: E402
 from bookings.dispatch import candidates as dispatch_candidates  # noqa: E402
 from bookings.dispatch.candidates import candidates_for  # noqa: E402
 from bookings.models import Booking, BookingRequest, Proposal  # noqa: E402
@@ -446,7 +447,7 @@ preferred AS (
     FROM priority p
     JOIN pros_zonecell zc ON zc.pro_id = p.pro_id AND zc.cell = %(cell)s AND zc.dispatchable
     WHERE """
-    + dispatch_candidates._ELIGIBLE.format(pro="zc.pro_id")
+    + candidate_sql.ELIGIBLE.format(pro="zc.pro_id")
     + """
 ),
 walked AS (
@@ -455,7 +456,7 @@ walked AS (
     WHERE zc.cell = %(cell)s AND zc.dispatchable
       AND zc.pro_id NOT IN (SELECT pro_id FROM priority)
       AND """
-    + dispatch_candidates._ELIGIBLE.format(pro="zc.pro_id")
+    + candidate_sql.ELIGIBLE.format(pro="zc.pro_id")
     + """
     ORDER BY zc.score DESC, zc.distance_m
     FETCH FIRST %(limit)s ROWS WITH TIES
@@ -560,7 +561,7 @@ def _walks_the_index(plan, unbounded_sort=False) -> bool:
 
 def _call_params(request, limit):
     params = dispatch_candidates.candidate_params(request, limit=limit)
-    return {key: params[key] for key in dispatch_candidates._PARAMETER_TYPES}
+    return {key: params[key] for key in candidate_sql.PARAMETER_TYPES}
 
 
 def function_plans(request, limit, fmt="json"):
@@ -583,7 +584,7 @@ def function_plans(request, limit, fmt="json"):
                 "set_config('auto_explain.log_format', %s, false)",
                 [fmt],
             )
-            cursor.execute(dispatch_candidates._CALL, _call_params(request, limit))
+            cursor.execute(candidate_sql.CALL, _call_params(request, limit))
             cursor.fetchall()
             cursor.execute("SELECT set_config('auto_explain.log_min_duration', '-1', false)")
     finally:

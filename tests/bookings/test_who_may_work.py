@@ -9,7 +9,7 @@ from django.db import connection
 from django.utils import timezone
 
 from bookings import services, tasks
-from bookings.dispatch import candidates
+from bookings.dispatch import candidate_sql
 from pros import services as pro_services
 from pros.models import DISPATCHABLE_SQL, Pro, ZoneCell
 from tests.bookings.helpers import at
@@ -68,8 +68,8 @@ def test_the_sql_fragment_the_queryset_and_the_property_agree(pros_in_every_stat
 
 
 def test_the_candidate_query_embeds_the_rule():
-    assert DISPATCHABLE_SQL.format(t="pro") in candidates._EXCLUSIVE
-    assert "zc.dispatchable" in candidates._RANKED
+    assert DISPATCHABLE_SQL.format(t="pro") in candidate_sql.EXCLUSIVE
+    assert "zc.dispatchable" in candidate_sql.RANKED
 
 
 @pytest.mark.parametrize("state", STATES, ids=lambda s: "-".join(map(str, s)))
