@@ -97,7 +97,7 @@ def account_close(*, user, by, reason: str = "") -> bool:
         photo = ""
         if pro is not None:
             ended["pro"] = _end_pro_work(pro, by=by, now=now)
-            ended["documents"] = _delete_identity_documents(pro)
+            ended["documents"] = _delete_identity_documents(pro, by=by)
             photo = erasure_fields.erase_pro(pro)
         if customer is not None:
             erasure_fields.erase_customer(customer, now=now)
@@ -166,24 +166,12 @@ def _end_pro_work(pro, *, by, now) -> list[str]:
     return ended
 
 
-def _delete_identity_documents(pro) -> int:
-    """privacy.retention (h6) owns the deletion of documents and their files; until it is
-    there, the rows go here and their files on commit."""
-    try:
-        from .retention import delete_identity_documents
-    except ImportError:
-        delete_identity_documents = None
-    if delete_identity_documents is not None:
-        result = delete_identity_documents(pro, REASON)
-        return result if isinstance(result, int) else len(result or [])
-    from pros.models import Document
+def _delete_identity_documents(pro, *, by) -> int:
+    """privacy.retention owns the deletion of documents (rows kept as the review record,
+    files deleted on commit, audited)."""
+    from .retention import delete_identity_documents
 
-    documents = list(Document.objects.filter(pro=pro))
-    names = [document.file.name for document in documents if document.file.name]
-    storage = Document._meta.get_field("file").storage
-    Document.objects.filter(pk__in=[document.pk for document in documents]).delete()
-    transaction.on_commit(lambda: [storage.delete(name) for name in names])
-    return len(documents)
+    return delete_identity_documents(pro, REASON, actor=by)
 
 
 # --- on commit ---------------------------------------------------------------------------------
