@@ -7,10 +7,20 @@ from .models import Notification
 class NotificationAdmin(admin.ModelAdmin):
     list_display = ["created_at", "user", "kind", "title", "read_at"]
     list_filter = ["kind", ("read_at", admin.EmptyFieldListFilter)]
-    search_fields = ["user__email", "title", "kind"]
+    search_fields = ["user__email", "kind"]
     date_hierarchy = "created_at"
     list_select_related = ["user"]
-    readonly_fields = ["user", "kind", "title", "body", "url", "data", "created_at", "read_at"]
+    readonly_fields = [
+        "user",
+        "kind",
+        "title",
+        "body",
+        "params",
+        "url",
+        "data",
+        "created_at",
+        "read_at",
+    ]
 
     def has_add_permission(self, request):
         return False

@@ -12,7 +12,16 @@ from .services import notification_mark_read
 
 
 class NotificationOutSerializer(serializers.ModelSerializer):
-    is_read = serializers.BooleanField()
+    """Title and body rendered in the request's language (a language switch re-renders old
+    notifications); `is_read`: false while the notification counts in the bell."""
+
+    title = serializers.CharField(read_only=True)
+    body = serializers.CharField(read_only=True)
+    is_read = serializers.SerializerMethodField()
+
+    def get_is_read(self, notification) -> bool:
+        unread = getattr(notification, "unread", None)
+        return notification.is_read if unread is None else not unread
 
     class Meta:
         model = Notification
@@ -56,7 +65,7 @@ class NotificationReadApi(APIView):
     def post(self, request, pk):
         notification = get_object_or_404(Notification, pk=pk, user=request.user)
         notification_mark_read(user=request.user, notification_ids=[notification.pk])
-        notification.refresh_from_db()
+        notification = notifications_for(request.user).get(pk=notification.pk)
         return Response(NotificationOutSerializer(notification).data)
 
 

@@ -10,7 +10,11 @@ class NotificationsConfig(AppConfig):
     ]
 
     def ready(self):
+        from . import kinds
         from .vapid import vapid_keys
+
+        # Every app's renderers (`<app>/notifications.py`), so any process can render any kind.
+        kinds.autodiscover()
 
         # At start-up: a bad WEBPUSH_VAPID_PRIVATE_KEY fails loudly, and the logs say when a
         # development key pair is generated or web push is off.

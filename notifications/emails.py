@@ -16,8 +16,8 @@ logger = logging.getLogger(__name__)
 
 
 def send_notification_emails(notification_ids) -> int:
-    """E-mail each notification to its user (title as subject, body and link as text).
-    Returns how many were sent; a failed e-mail is logged and does not stop the others."""
+    """E-mail each notification to its user (title as subject, body and link as text),
+    rendered now in the user's current language. Returns how many were sent; a failed e-mail is logged and does not stop the others."""
     sent = 0
     for notification in Notification.objects.filter(pk__in=list(notification_ids)).select_related(
         "user"
@@ -26,10 +26,11 @@ def send_notification_emails(notification_ids) -> int:
             continue
         url = notification.url
         link = f"{settings.SITE_URL}{url}" if url.startswith("/") else url
+        title, body = notification.rendered_for_reader()
         try:
             send_mail(
-                subject=notification.title,
-                message="\n\n".join(part for part in (notification.body, link) if part),
+                subject=title,
+                message="\n\n".join(part for part in (body, link) if part),
                 from_email=settings.DEFAULT_FROM_EMAIL,
                 recipient_list=[notification.user.email],
             )

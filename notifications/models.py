@@ -1,26 +1,39 @@
 from django.conf import settings
 from django.db import models
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+from core.i18n import language_of
+
+from . import kinds
 
 
 class Notification(models.Model):
-    """One in-app message to a user (pro or customer); emailed too by notify()."""
+    """One in-app message to a user (pro or customer); e-mailed and pushed too by notify().
+
+    Stored as its kind and parameters, rendered when shown (kinds.py) in the reader's language
+    of that moment: `title` and `body` are computed, never stored."""
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="notifications",
+        verbose_name=_("utilisateur"),
     )
-    kind = models.CharField(max_length=64)
-    title = models.CharField(max_length=200)
-    body = models.TextField(blank=True)
-    url = models.CharField(max_length=300, blank=True)
-    data = models.JSONField(default=dict, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
-    read_at = models.DateTimeField(null=True, blank=True)
+    kind = models.CharField(_("type"), max_length=64)
+    # What the renderer of `kind` needs, plain JSON (ids, ISO datetimes, cents, names per
+    # language); `{"legacy": {"title", "body"}}` for rows recorded as text before.
+    params = models.JSONField(_("paramètres"), default=dict, blank=True)
+    url = models.CharField(_("lien"), max_length=300, blank=True)
+    # Ids of what the notification is about (the live events and queries use them).
+    data = models.JSONField(_("données"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("créée le"), default=timezone.now)
+    read_at = models.DateTimeField(_("lue le"), null=True, blank=True)
     # Web push: past this moment the message is moot (a proposal's answer time) and is not
-    # delivered any more; urgent ones are pushed with `Urgency: high`.
-    expires_at = models.DateTimeField(null=True, blank=True)
-    urgent = models.BooleanField(default=False)
+    # delivered any more, nor counted unread; urgent ones are pushed with `Urgency: high`.
+    expires_at = models.DateTimeField(_("caduque après"), null=True, blank=True)
+    urgent = models.BooleanField(_("urgente"), default=False)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -39,6 +52,27 @@ class Notification(models.Model):
     @property
     def is_read(self) -> bool:
         return self.read_at is not None
+
+    def rendered(self, language: str | None = None) -> kinds.Rendered:
+        """Title and body in `language` (default: the active one), cached on the instance."""
+        language = language or get_language()
+        cache = self.__dict__.setdefault("_rendered", {})
+        if language not in cache:
+            with translation.override(language):
+                cache[language] = kinds.render(self.kind, self.params)
+        return cache[language]
+
+    def rendered_for_reader(self) -> kinds.Rendered:
+        """In the language the user uses now (e-mails, pushes)."""
+        return self.rendered(language_of(self.user))
+
+    @property
+    def title(self) -> str:
+        return self.rendered().title
+
+    @property
+    def body(self) -> str:
+        return self.rendered().body
 
 
 class PushSubscription(models.Model):

@@ -116,13 +116,14 @@ def users_with_devices(user_ids) -> bool:
 
 
 def payload_of(notification: Notification) -> dict:
-    """What the service worker shows: the notification's text in its user's language (written
-    so when it was recorded), where a tap leads, and a tag so a later message about the same
+    """What the service worker shows: the notification's text rendered now in its user's
+    current language, where a tap leads, and a tag so a later message about the same
     request replaces the earlier one on the lock screen."""
     request_id = (notification.data or {}).get("request")
+    title, body = notification.rendered_for_reader()
     return {
-        "title": notification.title,
-        "body": notification.body,
+        "title": title,
+        "body": body,
         "url": notification.url or "/pro/",
         "kind": notification.kind,
         "tag": f"request-{request_id}" if request_id else f"notification-{notification.pk}",
@@ -135,7 +136,9 @@ def payload_of(notification: Notification) -> dict:
 def send_notification_pushes(notification_ids) -> int:
     """Push these notifications to their users' devices. Returns how many pushes a push
     service accepted; failures are logged and never stop the others."""
-    notifications = list(Notification.objects.filter(pk__in=list(notification_ids)))
+    notifications = list(
+        Notification.objects.filter(pk__in=list(notification_ids)).select_related("user")
+    )
     if not notifications:
         return 0
     devices = defaultdict(list)

@@ -9,7 +9,7 @@ from contextvars import ContextVar
 from django.db import transaction
 from django.utils import timezone
 
-from . import emails, live, push, tasks
+from . import emails, kinds, live, push, tasks
 from .models import Notification
 
 logger = logging.getLogger(__name__)
@@ -19,8 +19,7 @@ def notify(
     *,
     user,
     kind: str,
-    title: str,
-    body: str = "",
+    params: dict | None = None,
     url: str = "",
     data: dict | None = None,
     email: bool = True,
@@ -30,17 +29,19 @@ def notify(
     """Record an in-app notification; e-mail it and push it once the surrounding transaction
     commits.
 
-    `title` and `body` are rendered by the caller in the recipient's language. `expires_at`:
-    the message is moot after it (a proposal's answer time), so a push is not delivered later;
-    `urgent`: pushed with `Urgency: high`.
+    `kind` must have a renderer (kinds.py) and `params` be what it needs, plain JSON: the
+    text is rendered when shown, in the reader's language then. `data`: ids of what it is
+    about. `expires_at`: the message is moot after it (a proposal's answer time), so a push is
+    not delivered later and it stops counting as unread; `urgent`: pushed with `Urgency: high`.
     """
+    if not kinds.is_registered(kind):
+        raise ValueError(f"no renderer for notification kind {kind!r}")
     notification = Notification(
         user=user,
         kind=kind,
-        title=str(title),
-        body=str(body),
+        params=kinds.check_params(params or {}),
         url=url,
-        data=data or {},
+        data=kinds.check_params(data or {}),
         expires_at=expires_at,
         urgent=urgent,
     )
@@ -77,7 +78,7 @@ def written_together():
 
 
 def notify_many(notifications: list[Notification], *, email: bool = True) -> list[Notification]:
-    """Record unsaved notifications (built by the caller, in each recipient's language) in one
+    """Record unsaved notifications (built by the caller: kind and parameters) in one
     statement and e-mail them, in one queued task, once the transaction commits (users
     without an e-mail address are skipped by the sender)."""
     if not notifications:

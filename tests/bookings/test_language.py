@@ -45,8 +45,9 @@ def test_api_language_is_explicit(api_client):
 def test_a_new_proposal_is_notified_in_each_pros_language(clock, book, make_pro):
     english, french = make_pro(score=90), make_pro(score=80)
     type(english.user).objects.filter(pk=english.user.pk).update(language="en")
+    english.user.refresh_from_db()
     book(NOW + timedelta(hours=10))  # 6-24 h ahead: two pros at once
-    english_title = english.user.notifications.get(kind="proposal_new").title
-    french_title = french.user.notifications.get(kind="proposal_new").title
+    english_title = english.user.notifications.get(kind="proposal_new").rendered_for_reader().title
+    french_title = french.user.notifications.get(kind="proposal_new").rendered_for_reader().title
     assert english_title.startswith("New proposal: Home cleaning, 2 h")
     assert french_title.startswith("Nouvelle proposition") and "Ménage" in french_title

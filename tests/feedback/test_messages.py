@@ -94,8 +94,8 @@ def test_the_other_party_is_notified_in_their_language_once_per_burst(
     notifications = Notification.objects.filter(user=pro.user, kind="message_new")
     assert notifications.count() == 1  # the second message joins the unread one
     notification = notifications.get()
-    assert notification.title.startswith("New message from Camille")
-    assert booking.service.name_en in notification.title
+    assert notification.rendered_for_reader().title.startswith("New message from Camille")
+    assert booking.service.name_en in notification.rendered_for_reader().title
     assert notification.url == f"/pro/bookings/{booking.pk}"
     assert len(mail.outbox) == 1 and mail.outbox[0].to == [pro.user.email]
 

@@ -213,8 +213,8 @@ def test_a_done_session_brings_one_invitation_in_the_customers_language(
     assert ReviewInvitation.objects.get().booking == done
     invitation = Notification.objects.get(kind="review_invitation")
     assert invitation.user == customer.user
-    assert invitation.title == "How was your session with Sofia?"
-    assert done.service.name_en in invitation.body
+    assert invitation.rendered_for_reader().title == "How was your session with Sofia?"
+    assert done.service.name_en in invitation.rendered_for_reader().body
     assert [message.to for message in mail.outbox] == [[customer.user.email]]
 
 

@@ -35,7 +35,7 @@ def test_a_customer_writes_about_a_booking_and_reads_the_answer(
     with django_capture_on_commit_callbacks(execute=True):
         services.support_answer(conversation=conversation, by=admin_user, body="Oui, demain 10h.")
     notification = Notification.objects.get(user=customer.user, kind="support_answer")
-    assert notification.title == "Support answered you" and notification.body == "Oui, demain 10h."
+    assert notification.rendered_for_reader() == ("Support answered you", "Oui, demain 10h.")
     assert mail.outbox[-1].to == [customer.user.email]
 
     page = api.get(URL).json()

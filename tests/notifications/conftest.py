@@ -1,5 +1,6 @@
 import pytest
 
+from notifications import kinds
 from tests.notifications.push_service import LocalPushService
 
 
@@ -10,3 +11,9 @@ def push_service(settings):
         settings.WEBPUSH_ALLOW_HTTP_ENDPOINTS = True
         settings.WEBPUSH_ENDPOINT_HOSTS = ["127.0.0.1"]
         yield service
+
+
+@kinds.renderer("test_text")
+def _render_test_text(params):
+    """A kind for tests of the notification machinery: its text is its parameters."""
+    return params.get("title", ""), params.get("body", "")

@@ -8,8 +8,10 @@ pytestmark = pytest.mark.django_db
 
 def test_list_and_mark_read(api_client, django_assert_max_num_queries):
     me, other = UserFactory(), UserFactory()
-    mine = [notify(user=me, kind="proposal_new", title=f"n{i}", email=False) for i in range(3)]
-    notify(user=other, kind="proposal_new", title="not mine", email=False)
+    mine = [
+        notify(user=me, kind="test_text", params={"title": f"n{i}"}, email=False) for i in range(3)
+    ]
+    notify(user=other, kind="test_text", params={"title": "not mine"}, email=False)
     api_client.force_authenticate(me)
 
     with django_assert_max_num_queries(3):

@@ -83,10 +83,13 @@ def test_a_committed_notification_reaches_the_open_stream_at_once(server):
     assert stream.response.getheader("Cache-Control") == "no-cache"
     assert stream.next_block().startswith("retry: 3000")
 
-    notify(user=someone_else, kind="other", title="Not for this stream")
+    notify(user=someone_else, kind="test_text", params={"title": "Not for this stream"})
     with transaction.atomic():
         mine = notify(
-            user=pro_user, kind="proposal_new", title="New", data={"proposal": 7, "request": 3}
+            user=pro_user,
+            kind="proposal_new",
+            params={"title": "New"},
+            data={"proposal": 7, "request": 3},
         )
         committed = time.monotonic()
     event = stream.next_event()
@@ -105,9 +108,11 @@ def test_a_committed_notification_reaches_the_open_stream_at_once(server):
 
 def test_a_reconnecting_page_gets_what_it_missed(server):
     user = UserFactory()
-    seen = notify(user=user, kind="proposal_new", title="Seen")
-    missed = [notify(user=user, kind="proposal_taken", title=f"Missed {n}") for n in range(2)]
-    notify(user=UserFactory(), kind="other", title="Someone else's")
+    seen = notify(user=user, kind="proposal_new", params={"title": "Seen"})
+    missed = [
+        notify(user=user, kind="proposal_taken", params={"title": f"Missed {n}"}) for n in range(2)
+    ]
+    notify(user=UserFactory(), kind="test_text", params={"title": "Someone else's"})
 
     stream = EventStream(server, cookie=_session_cookie(user), last_event_id=seen.pk)
     ids = [int(stream.next_event()["id"]) for _ in missed]
@@ -143,7 +148,7 @@ def test_without_redis_the_stream_is_refused_and_publishing_is_harmless(server, 
     live._publisher.cache_clear()
     try:
         user = UserFactory()
-        notify(user=user, kind="proposal_new", title="Still recorded")
+        notify(user=user, kind="proposal_new", params={"title": "Still recorded"})
         assert Notification.objects.filter(user=user).count() == 1
         stream = EventStream(server, cookie=_session_cookie(user))
         assert stream.response.status == 503

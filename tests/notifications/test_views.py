@@ -30,8 +30,8 @@ def make(user, n=1, url="/pro/", **kwargs):
     return [
         notify(
             user=user,
-            kind="proposal_new",
-            title=f"New proposal {i}",
+            kind="test_text",
+            params={"title": f"New proposal {i}"},
             url=url,
             email=False,
             **kwargs,
@@ -70,7 +70,7 @@ def test_bell_stops_polling_when_signed_out(db):
 def test_list_shows_own_notifications_newest_first(client, pro):
     first, second = make(pro.user, 2)
     other = ProFactory()
-    notify(user=other.user, kind="x", title="Someone else's", email=False)
+    notify(user=other.user, kind="test_text", params={"title": "Someone else's"}, email=False)
     html = client.get("/pro/notifications").content.decode()
     assert html.index("New proposal 1") < html.index("New proposal 0")
     assert "Someone else&#x27;s" not in html and "Someone else's" not in html

@@ -100,7 +100,7 @@ def test_a_declined_card_is_retried_on_days_1_and_3_then_fails(pro, cleaning, ga
     assert (charge.status, charge.failure_code) == (Charge.Status.DUE, "card_declined")
     assert charge.due_on == BILLABLE_ON + timedelta(days=1)
     told = Notification.objects.filter(user=customer.user, kind="charge_failed")
-    assert told.count() == 1 and "05/03/2026" in told.get().body
+    assert told.count() == 1 and "5 mars 2026" in told.get().body
 
     assert services.charges_run_due(on=BILLABLE_ON + timedelta(days=1), gateway=gateway).attempted
     charge.refresh_from_db()
