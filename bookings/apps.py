@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
 
 from pros.signals import pro_suspended
 
@@ -15,6 +16,7 @@ def _withdraw_on_suspension(sender, pro, by=None, **kwargs):
 class BookingsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "bookings"
+    verbose_name = _("Réservations")
 
     # What support needs on dispatch (collected into the Support role by wecasa.roles): see
     # and act on requests, proposals, bookings and timelines.

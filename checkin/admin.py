@@ -8,8 +8,8 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from core import clock
 from core.admin import ServiceOnlyAdmin, ServiceOnlyInline, reason_action
+from core.labels import moment_with_year
 from core.money import format_eur
 
 from . import selectors, services
@@ -17,7 +17,7 @@ from .models import BillableItem, SessionRecord
 
 
 def _paris(moment) -> str:
-    return clock.to_paris(moment).strftime("%d/%m/%Y %H:%M") if moment else "—"
+    return moment_with_year(moment) if moment else "—"
 
 
 class BillableInline(ServiceOnlyInline):
@@ -27,10 +27,7 @@ class BillableInline(ServiceOnlyInline):
 
 
 def _describe(record) -> str:
-    booking = record.booking
-    return (
-        f"#{booking.pk} {booking.service} {_paris(booking.start)} ({record.get_outcome_display()})"
-    )
+    return f"{record.booking} ({record.get_outcome_display()})"
 
 
 @admin.register(SessionRecord)
@@ -51,7 +48,12 @@ class SessionRecordAdmin(ServiceOnlyAdmin):
         "booking__customer__user__email",
     ]
     date_hierarchy = "declaration_deadline"
-    list_select_related = ["booking__service", "pro__user"]
+    list_select_related = [
+        "booking__service",
+        "booking__customer__user",
+        "booking__pro__user",
+        "pro__user",
+    ]
     inlines = [BillableInline]
     fields = [
         "booking_link",
@@ -79,7 +81,7 @@ class SessionRecordAdmin(ServiceOnlyAdmin):
     @admin.display(description=_("booking"), ordering="booking_id")
     def booking_link(self, record):
         url = reverse("admin:bookings_booking_change", args=[record.booking_id])
-        return format_html('<a href="{}">#{}</a>', url, record.booking_id)
+        return format_html('<a href="{}">{}</a>', url, record.booking)
 
     @admin.display(description=_("start (Paris)"), ordering="booking__start")
     def start(self, record):
@@ -152,6 +154,7 @@ class BillableItemAdmin(ServiceOnlyAdmin):
     list_filter = ["kind", "billable_on"]
     search_fields = ["=booking__id"]
     date_hierarchy = "billable_on"
+    list_select_related = ["booking__service", "booking__customer__user", "booking__pro__user"]
 
     @admin.display(description=_("amount"), ordering="amount_cents")
     def amount(self, item):

@@ -1,9 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class CheckinConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "checkin"
+    verbose_name = _("Suivi des prestations")
 
     # What support needs on sessions (collected into the Support role by wecasa.roles): read
     # the records and billable items, cancel with or without fee (actions need "change").

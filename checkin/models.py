@@ -12,6 +12,9 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core import datefmt
+from core.money import format_eur
+
 
 class Outcome(models.TextChoices):
     PENDING = "pending", _("Awaiting declaration")
@@ -142,7 +145,7 @@ class SessionRecord(models.Model):
         ]
 
     def __str__(self):
-        return f"session #{self.booking_id} ({self.outcome})"
+        return f"{self.booking} ({self.get_outcome_display()})"
 
     @property
     def is_pending(self) -> bool:
@@ -220,7 +223,8 @@ class BillableItem(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.kind} booking #{self.booking_id} {self.amount_cents} on {self.billable_on}"
+        amount = format_eur(self.amount_cents)
+        return f"{self.get_kind_display()} {amount}, {datefmt.short_date(self.billable_on)}"
 
     @property
     def is_fee(self) -> bool:

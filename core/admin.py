@@ -24,6 +24,11 @@ from .audit import audit
 from .errors import DomainError
 from .models import AuditEvent, User
 
+# The product's name on every admin page (header, browser tab, home page), in French first.
+admin.site.site_header = _("Wecasa — support")
+admin.site.site_title = _("Wecasa — support")
+admin.site.index_title = _("Outils du support")
+
 DONE_DEFAULT = ngettext_lazy("%(count)d item updated.", "%(count)d items updated.", "count")
 INTRO_DEFAULT = _("These items will be changed:")
 

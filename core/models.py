@@ -4,6 +4,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core import datefmt
+
 
 class UserManager(BaseUserManager):
     use_in_migrations = True
@@ -108,7 +110,7 @@ class AuditEvent(models.Model):
         verbose_name_plural = _("audit events")
 
     def __str__(self):
-        return f"{self.created_at:%Y-%m-%d %H:%M} {self.action} {self.subject}"
+        return f"{datefmt.stamp(self.created_at)} {self.action} {self.subject}"
 
 
 class IdempotencyRecord(models.Model):

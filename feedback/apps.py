@@ -1,9 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class FeedbackConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "feedback"
+    verbose_name = _("Messages, avis et signalements")
 
     # What support needs here (collected into the Support role by wecasa.roles): read the
     # conversations and flagged messages, answer and close support conversations, hide reviews

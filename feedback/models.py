@@ -14,6 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from core import datefmt
+
 
 class Side(models.TextChoices):
     """Which side of a booking someone speaks for."""
@@ -83,7 +85,7 @@ class Message(models.Model):
         ]
 
     def __str__(self):
-        return f"message #{self.pk} booking #{self.booking_id} ({self.sender_side})"
+        return f"{self.get_sender_side_display()}, {datefmt.stamp(self.created_at)}"
 
 
 class SupportConversation(models.Model):
@@ -136,7 +138,7 @@ class SupportConversation(models.Model):
         ]
 
     def __str__(self):
-        return f"support: {self.user} ({self.status})"
+        return f"{self.user} ({self.get_status_display()})"
 
 
 class SupportMessage(models.Model):
@@ -182,7 +184,8 @@ class SupportMessage(models.Model):
         ]
 
     def __str__(self):
-        return f"support message #{self.pk} ({'support' if self.from_support else 'person'})"
+        who = _("support") if self.from_support else self.author
+        return f"{who}, {datefmt.stamp(self.created_at)}"
 
 
 class Review(models.Model):
@@ -245,7 +248,7 @@ class Review(models.Model):
         ]
 
     def __str__(self):
-        return f"review #{self.pk} booking #{self.booking_id}: {self.rating}/5"
+        return f"{self.rating}/5, {datefmt.short_date(self.created_at)}"
 
     @property
     def is_hidden(self) -> bool:
@@ -268,7 +271,7 @@ class ReviewInvitation(models.Model):
         verbose_name_plural = _("review invitations")
 
     def __str__(self):
-        return f"review invitation booking #{self.booking_id}"
+        return f"{_('invitation à donner un avis')}, {datefmt.short_date(self.sent_at)}"
 
 
 class Report(models.Model):
@@ -384,7 +387,8 @@ class Report(models.Model):
         ]
 
     def __str__(self):
-        return f"report #{self.pk} {self.kind} ({self.status})"
+        created = datefmt.short_date(self.created_at)
+        return f"{self.get_kind_display()} ({self.get_status_display()}), {created}"
 
     @property
     def is_open(self) -> bool:

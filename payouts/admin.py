@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.admin import ServiceOnlyAdmin, ServiceOnlyInline, service_action
 from core.money import format_eur
+from pros.services.bank import mask_iban
 
 from . import services
 from .models import Charge, LedgerEntry, Payout, PayoutAccount, PayoutItem, WebhookEvent
@@ -49,7 +50,12 @@ class ChargeAdmin(ServiceOnlyAdmin):
     ]
     list_filter = ["status", "failure_code", DisputedFilter, "first_due_on"]
     search_fields = ["=id", "=booking__id", "customer__user__email", "gateway_payment_id"]
-    list_select_related = ["customer__user", "booking"]
+    list_select_related = [
+        "customer__user",
+        "booking__service",
+        "booking__customer__user",
+        "booking__pro__user",
+    ]
     date_hierarchy = "first_due_on"
     actions = ["retry"]
 
@@ -202,7 +208,8 @@ class PayoutAccountAdmin(ServiceOnlyAdmin):
 
     @admin.display(description=_("IBAN"))
     def iban_last4(self, account):
-        return f"…{account.synced_iban[-4:]}" if account.synced_iban else "—"
+        """Masked as on the pro's bank page and their pros admin page (never in full)."""
+        return mask_iban(account.synced_iban) or "—"
 
     def get_readonly_fields(self, request, obj=None):
         fields = super().get_readonly_fields(request, obj)

@@ -1,9 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class PayoutsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "payouts"
+    verbose_name = _("Paiements et virements")
 
     # What support needs on money (collected into the Support role by wecasa.roles): read
     # charges, payouts, the ledger, accounts and webhooks; retry charges and payouts, add

@@ -15,6 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from core import datefmt
+from core.money import format_eur
 from pros.models import Pro
 
 Frequency = Pro.PayoutFrequency
@@ -158,7 +160,8 @@ class Charge(models.Model):
         ]
 
     def __str__(self):
-        return f"charge #{self.pk} booking #{self.booking_id} {self.amount_cents} ({self.status})"
+        amount = format_eur(self.amount_cents)
+        return f"{amount} ({self.get_status_display()}), {datefmt.short_date(self.created_at)}"
 
 
 class LedgerEntryQuerySet(models.QuerySet):
@@ -244,7 +247,8 @@ class LedgerEntry(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.get_kind_display()} {self.amount_cents} ({self.earned_on})"
+        amount = format_eur(self.amount_cents)
+        return f"{self.get_kind_display()} {amount} ({datefmt.short_date(self.earned_on)})"
 
 
 class Payout(models.Model):
@@ -344,7 +348,8 @@ class Payout(models.Model):
         ]
 
     def __str__(self):
-        return f"payout #{self.pk} {self.pro_id} {self.period_start}..{self.period_end}"
+        period = f"{datefmt.short_date(self.period_start)} – {datefmt.short_date(self.period_end)}"
+        return f"{format_eur(self.amount_cents)}, {period}"
 
 
 class PayoutItem(models.Model):

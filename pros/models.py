@@ -5,6 +5,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core import datefmt
+
 
 class _PrivateStorage(Storage):
     """Resolves settings.STORAGES["private"] on every call, so a settings change (tests, a
@@ -325,7 +327,7 @@ class TimeOff(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.start_date} - {self.end_date}"
+        return f"{datefmt.short_date(self.start_date)} – {datefmt.short_date(self.end_date)}"
 
 
 class Document(models.Model):
@@ -445,4 +447,4 @@ class ScoreEvent(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.get_kind_display()} {self.ref} ({self.at:%Y-%m-%d})"
+        return f"{self.get_kind_display()} {self.ref} ({datefmt.short_date(self.at)})"

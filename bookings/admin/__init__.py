@@ -225,7 +225,7 @@ class ProposalAdmin(ServiceOnlyAdmin):
         "answered_at",
     )
     list_filter = ("status", "is_bonus")
-    list_select_related = ("request", "pro__user")
+    list_select_related = ("request__service", "request__customer__user", "pro__user")
     search_fields = ("=id", "=request__id", "pro__user__email", "pro__user__last_name")
     date_hierarchy = "sent_at"
 
@@ -234,7 +234,7 @@ class ProposalAdmin(ServiceOnlyAdmin):
 class CounterOfferAdmin(ServiceOnlyAdmin):
     list_display = ("id", "request", "pro", "start", "end", "status", "created_at")
     list_filter = ("status",)
-    list_select_related = ("request", "pro__user")
+    list_select_related = ("request__service", "request__customer__user", "pro__user")
     search_fields = ("=id", "=request__id", "pro__user__email")
 
 
@@ -290,7 +290,7 @@ class BookingAdmin(PricesMixin, ServiceOnlyAdmin):
 class BookingEventAdmin(ServiceOnlyAdmin):
     list_display = ("created_at", "request", "kind", "actor")
     list_filter = ("kind",)
-    list_select_related = ("request", "actor")
+    list_select_related = ("request__service", "request__customer__user", "actor")
     search_fields = ("=request__id", "kind", "actor__email")
     date_hierarchy = "created_at"
 
@@ -300,3 +300,7 @@ class FavoriteAdmin(ServiceOnlyAdmin):
     list_display = ("customer", "pro", "created_at")
     list_select_related = ("customer__user", "pro__user")
     search_fields = ("customer__user__email", "pro__user__email")
+
+
+# The customer's page lists their requests and bookings (added to customers' CustomerAdmin).
+from . import customer_history  # noqa: E402, F401

@@ -1,11 +1,11 @@
 """The request's timeline as support reads it in the admin (one table per request)."""
 
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext
 
+from core.labels import moment_with_year
 from pros.models import Pro
 
 from .. import selectors
@@ -16,8 +16,8 @@ _WITH_START = (EventKind.PROPOSAL_COUNTERED, EventKind.SESSION_PROPOSED, EventKi
 
 
 def paris(moment) -> str:
-    """A moment as support reads it: Paris wall-clock time, day first."""
-    return timezone.localtime(moment).strftime("%d/%m/%Y %H:%M") if moment else "-"
+    """A moment as support reads it: Paris time, in words ("27 nov. 2026 14:00")."""
+    return moment_with_year(moment)
 
 
 def pro_link(pro):

@@ -311,6 +311,11 @@ class MessageAdmin(ServiceOnlyAdmin):
     list_display = ["created_at", "booking", "sender_side", "sender", "body", "is_flagged"]
     list_filter = ["is_flagged", "sender_side"]
     search_fields = ["body", "original_body", "sender__email"]
-    list_select_related = ["sender"]
+    list_select_related = [
+        "sender",
+        "booking__service",
+        "booking__customer__user",
+        "booking__pro__user",
+    ]
     ordering = ["-is_flagged", "-created_at", "-id"]
     date_hierarchy = "created_at"

@@ -3,18 +3,18 @@ people and the booking, the booking's conversation (originals of masked messages
 the booking's timeline, a person's bookings. Escaped HTML built with format_html."""
 
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext, pgettext
 
 from bookings import selectors as booking_selectors
 from bookings.events import event_label
+from core.labels import moment_with_year
 
 from .. import selectors
 
 
 def paris(moment) -> str:
-    return timezone.localtime(moment).strftime("%d/%m/%Y %H:%M") if moment else "-"
+    return moment_with_year(moment)
 
 
 def link(url_name: str, pk, text):

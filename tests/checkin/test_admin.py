@@ -41,7 +41,7 @@ def test_support_reads_the_declarations_and_the_insurance_cover(clock, session, 
     assert page.status_code == 200
     assert "Pro declared their arrival" in html and "Pro declared the session done" in html
     assert booking.pro.user.email in html
-    assert "From 02/03/2026 09:00 to 02/03/2026 11:00" in html  # arrival to done
+    assert "From 2 Mar 2026 09:00 to 2 Mar 2026 11:00" in html  # arrival to done, Paris time
 
 
 def test_support_cancels_with_the_schedules_fee_after_giving_a_reason(clock, session, support):
