@@ -291,3 +291,13 @@ def apply_retention(*, dry_run: bool = False, now: datetime | None = None) -> Re
         )
     logger.info("retention applied", extra={"retention": report.counts})
     return report
+
+
+def retention_periods() -> dict[str, int]:
+    """The periods in days, for the privacy notice (one source: the settings)."""
+    return {
+        "id_documents": settings.ID_DOCUMENT_RETENTION_DAYS,
+        "messages": settings.MESSAGE_RETENTION_DAYS,
+        "masked_originals": settings.MASKED_ORIGINAL_RETENTION_DAYS,
+        "support_messages": settings.SUPPORT_MESSAGE_RETENTION_DAYS,
+    }

@@ -6,6 +6,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from core.views import healthz
 from payouts.webhooks import stripe_webhook
+from privacy.views_notice import privacy_notice
 from pros import views as pros_views
 
 api_v1 = [
@@ -27,6 +28,8 @@ api_v1 = [
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    # The privacy notice, public, for pros and customers (the customer app links to it).
+    path("privacy", privacy_notice, name="privacy_notice"),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include((api_v1, "api"))),

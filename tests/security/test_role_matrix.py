@@ -185,6 +185,7 @@ TABLE: dict[str, list[Row]] = {
     "payouts:earnings": [P("GET", None, 302, 302, 200, 200, 302, 302)],
     "payouts:statement_csv": [P("GET", None, 302, 302, 200, 200, 302, 302)],
     "stripe_webhook": [C("POST", None, 400, 400, 400, 400, 400, 400)],
+    "privacy_notice": [C("GET", None, 200, 200, 200, 200, 200, 200)],  # public
     # METRICS_TOKEN unset in tests: the endpoint does not exist (a token is no role: tests/ops).
     "ops:metrics": [C("GET", None, 404, 404, 404, 404, 404, 404)],
     "bookings:calendar_settings": [P("GET", None, 302, 302, 200, 200, 302, 302), P("POST", None, 302, 302, 302, 302, 302, 302)],
