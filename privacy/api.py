@@ -5,7 +5,7 @@ account (`DELETE /api/v1/me`). Thin: validate, call privacy's services, answer.
 (wecasa/urls.py), so the path stays one resource while customers never imports privacy.
 """
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -33,13 +33,14 @@ class DataExportOutSerializer(serializers.Serializer):
     )
 
 
+# GET and PATCH as customers' MeApi; DELETE closes the account. (A comment, not a docstring:
+# drf-spectacular would show it as the description of GET and PATCH.)
 class MeWithClosureApi(MeApi):
-    """GET and PATCH as customers' MeApi; DELETE closes the account."""
-
     throttle_scope = "login"  # DELETE only (get_throttles): it takes a password
 
     def get_throttles(self):
-        return [ScopedThrottle()] if self.request.method == "DELETE" else []
+        request = getattr(self, "request", None)
+        return [ScopedThrottle()] if getattr(request, "method", "") == "DELETE" else []
 
     @extend_schema(
         tags=["me"],
@@ -53,7 +54,16 @@ class MeWithClosureApi(MeApi):
             "on `password` and counts as a failed login."
         ),
         request=AccountCloseInSerializer,
-        responses={204: None},
+        responses={
+            204: None,
+            409: OpenApiResponse(
+                description="`account_closure_blocked`: something forbids closing now (the "
+                "message says what)."
+            ),
+            429: OpenApiResponse(
+                description="`throttled` or `account_locked` (wrong passwords count as logins)."
+            ),
+        },
     )
     def delete(self, request):
         data = validated(AccountCloseInSerializer, request.data)
@@ -74,7 +84,10 @@ class MeExportApi(APIView):
             "the last one (429 `export_too_soon` before)."
         ),
         request=None,
-        responses={202: DataExportOutSerializer},
+        responses={
+            202: DataExportOutSerializer,
+            429: OpenApiResponse(description="`export_too_soon`: a copy was asked for recently."),
+        },
     )
     def get(self, request):
         created = export.data_export_request(user=request.user)
