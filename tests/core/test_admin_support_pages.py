@@ -148,3 +148,43 @@ def test_ibans_are_masked_for_support(support, history):
         html = _html(support, url)
         assert TEST_IBAN not in html and TEST_IBAN[4:20] not in html, url
         assert masked in html, url
+
+
+def _queries(client, url) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "bookings_bookingrequest_changelist",
+        "bookings_booking_changelist",
+        "bookings_proposal_changelist",
+        "bookings_bookingevent_changelist",
+    ],
+)
+def test_human_titles_cost_no_query_per_row(support, history, name):
+    """Titles name the service, the customer and the pro: lists load them with the rows."""
+    from bookings.models import BookingEvent, Proposal
+
+    url = reverse(f"admin:{name}")
+    _queries(support, url)  # warm: the first page of a session also loads permissions, types
+    before = _queries(support, url)
+    menage = Service.objects.get(slug="menage-2h")
+    for day in range(3, 8):
+        start = datetime(2026, 12, day, 9, 0, tzinfo=UTC)
+        customer, address = booking_customer()
+        booking = booking_row(
+            pro=ProFactory(bare_active=True), customer=customer, address=address,
+            service=menage, start=start,
+        )  # fmt: skip
+        Proposal.objects.create(
+            request=booking.request, pro=booking.pro, status="accepted", expires_at=start
+        )
+        BookingEvent.objects.create(request=booking.request, booking=booking, kind="seeded")
+    assert _queries(support, url) == before
