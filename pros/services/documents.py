@@ -10,6 +10,7 @@ from core.audit import audit
 from core.errors import InvalidInput
 from core.text import clean_text
 
+from .. import notifications
 from ..models import Document, Pro
 from ..rules import check_document
 from .status import lock_pro, pro_refresh_status
@@ -84,8 +85,11 @@ def document_verify(*, document: Document, by) -> Document:
         actor=by,
         data={"from": previous, "kind": document.kind, "pro": pro.pk},
     )
+    was_verified = pro.id_verified_at is not None
     _refresh_id_verification(pro)
-    pro_refresh_status(pro=pro, actor=by)
+    pro = pro_refresh_status(pro=pro, actor=by)
+    if not was_verified and pro.id_verified_at is not None:
+        notifications.tell_pro_id_verified(pro)
     return document
 
 
@@ -112,4 +116,6 @@ def document_reject(*, document: Document, by, reason: str) -> Document:
     )
     _refresh_id_verification(pro)
     pro_refresh_status(pro=pro, actor=by)
+    if previous != Document.Status.REJECTED:
+        notifications.tell_pro_document_refused(document)
     return document

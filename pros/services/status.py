@@ -10,6 +10,7 @@ from core.audit import audit
 from core.errors import InvalidInput
 from core.text import clean_text
 
+from .. import notifications
 from ..errors import CannotActivate
 from ..models import Pro, ZoneCell
 from ..selectors import missing_for_proposals
@@ -84,6 +85,7 @@ def pro_suspend(*, pro: Pro, by, reason: str) -> Pro:
     pro.save(update_fields=["status", "suspension_reason"])
     audit(action="pro.suspended", subject=pro, actor=by, data={"from": previous, "reason": reason})
     pro_refresh_dispatch_index(pro=pro)
+    notifications.tell_pro_suspended(pro)
     suspended = pro
     transaction.on_commit(lambda: pro_suspended.send(sender=Pro, pro=suspended, by=by))
     return pro
@@ -99,7 +101,9 @@ def pro_reactivate(*, pro: Pro, by) -> Pro:
     pro.suspension_reason = ""
     pro.save(update_fields=["status", "suspension_reason"])
     audit(action="pro.reactivated", subject=pro, actor=by)
-    return pro_refresh_status(pro=pro, actor=by)
+    pro = pro_refresh_status(pro=pro, actor=by)
+    notifications.tell_pro_reactivated(pro)
+    return pro
 
 
 @transaction.atomic
