@@ -31,7 +31,7 @@
     // Dashboard: hide a proposal card that is no longer actionable.
     "dismiss-proposal": function (button) {
       var card = button.closest(".proposal");
-      if (card) card.remove();
+      if (card) leave(card);
     },
     // Zone settings: fill latitude/longitude from the phone's position.
     "use-position": function () {
@@ -57,14 +57,52 @@
     if (document.visibilityState !== "visible" && verb === "get") event.preventDefault();
   });
 
+  // Dashboard: a proposal card leaves the list (fades, then is removed: its "shown" input goes
+  // with it, so the next refresh does not bring it back); the live stream, when open, fetches
+  // the list again (a capped list fills up).
+  function leave(card) {
+    if (card.classList.contains("is-leaving")) return;
+    card.classList.add("is-leaving");
+    var done = false;
+    function remove() {
+      if (done) return;
+      done = true;
+      card.remove();
+      document.dispatchEvent(new CustomEvent("wecasa:proposal-left"));
+    }
+    card.addEventListener("transitionend", remove);
+    window.setTimeout(remove, 600); // reduced motion or no transition
+  }
+
+  // An answered card (data-auto-dismiss: accepted, refused, other time proposed) shows its
+  // "done" state for a few seconds (#proposal-list's data-dismiss-after), then leaves.
+  // A card that htmx preserves across refreshes keeps its timer (the element is the same).
+  function scheduleDismissals() {
+    var list = document.getElementById("proposal-list");
+    var seconds = list ? parseFloat(list.getAttribute("data-dismiss-after")) : NaN;
+    if (isNaN(seconds) || seconds < 0) seconds = 4;
+    var cards = document.querySelectorAll(".proposal[data-auto-dismiss]:not([data-dismiss-scheduled])");
+    cards.forEach(function (card) {
+      card.setAttribute("data-dismiss-scheduled", "");
+      window.setTimeout(function () {
+        leave(card);
+      }, seconds * 1000);
+    });
+  }
+  document.addEventListener("htmx:afterSettle", scheduleDismissals);
+
   // Buttons that only work with a browser feature stay hidden without it.
   function revealSupported() {
     var position = document.querySelector('[data-action="use-position"][hidden]');
     if (position && navigator.geolocation) position.hidden = false;
   }
-  if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", revealSupported);
-  } else {
+  function ready() {
     revealSupported();
+    scheduleDismissals();
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", ready);
+  } else {
+    ready();
   }
 })();

@@ -53,6 +53,11 @@
     if (live) event.preventDefault(); // a polling tick: the stream tells us instead
   });
 
+  // A card left the list (static/js/app.js): fetch it again, a capped list fills up.
+  document.addEventListener("wecasa:proposal-left", function () {
+    if (live) refresh();
+  });
+
   document.addEventListener("visibilitychange", function () {
     if (document.visibilityState === "visible" && live) refresh();
   });
