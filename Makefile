@@ -59,6 +59,7 @@ bench: install services
 	$(BIN)/python bench/http_endpoints.py
 	$(BIN)/python bench/payouts.py
 	$(BIN)/python bench/score.py
+	$(BIN)/python bench/live_dashboards.py
 	$(BIN)/python bench/metrics.py
 
 clean:
