@@ -196,6 +196,13 @@ TABLE: dict[str, list[Row]] = {
     "notifications:push_unsubscribe": [P("POST", None, 302, 204, 204, 204, 204, 204)],
     "notifications:push_test": [P("POST", None, 302, 302, 302, 302, 302, 302)],
     "notifications:device_remove": [P("POST", 'device', 302, 302, 302, 302, 302, 302)],
+    "api:privacy_api:me": [C("DELETE", None, 401, 400, 400, 400, 400, 400), C("GET", None, 401, 200, 200, 200, 200, 200), C("PATCH", None, 401, 400, 400, 400, 400, 400)],
+    "api:privacy_api:me_export": [C("GET", None, 401, 202, 202, 202, 202, 202)],
+    "privacy:my_data": [P("GET", None, 302, 302, 200, 200, 302, 302)],
+    "privacy:export_request": [P("POST", None, 302, 302, 302, 302, 302, 302)],
+    "privacy:close_account": [P("GET", None, 302, 302, 200, 200, 302, 302), P("POST", None, 302, 302, 400, 400, 302, 302)],
+    "privacy:account_closed": [P("GET", None, 200, 200, 200, 200, 200, 200)],
+    "privacy:export_download": [P("GET", 'export', 404, 404, 404, 404, 404, 404)],
 }
 # fmt: on
 
@@ -297,6 +304,7 @@ class World:
             "pro_note": ({"pk": pro_note.pk}, ""),
             "reset": ({"uidb64": "MQ", "token": "set-password"}, ""),
             "calendar": ({"token": calendar.token}, ""),
+            "export": ({"token": "not-a-signed-token"}, ""),  # privacy's own tests: real links
             "day": (None, "?day=1"),
             "report": (None, report),
         }
