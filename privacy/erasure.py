@@ -90,7 +90,9 @@ def account_close(*, user, by, reason: str = "") -> bool:
             raise AccountClosureBlocked(" ".join(blocker.message for blocker in blockers))
         now = clock.now()
         ended: dict[str, list] = {}
-        customer = Customer.objects.filter(user=user).first()
+        # FOR UPDATE on the customer row: a request being inserted for them (its foreign key
+        # takes a share lock) commits before this reads their requests, or waits for the end.
+        customer = Customer.objects.select_for_update().filter(user=user).first()
         pro = Pro.objects.filter(user=user).first()
         if customer is not None:
             ended["customer"] = _end_customer_work(customer, by=by, by_support=by_support, now=now)
@@ -147,13 +149,14 @@ def _end_customer_work(customer, *, by, by_support: bool, now) -> list[str]:
 
 
 def _end_pro_work(pro, *, by, now) -> list[str]:
-    """Open proposals withdrawn (their places go to the next pros), future sessions cancelled as
-    the pro's cancellation (sent again to other pros under the usual rule), then the pro is
-    suspended: no proposal, bonus or session can reach them again (the one "may work" rule)."""
+    """The pro is suspended first (`account_closed`): under their row lock no booking can be
+    inserted for them any more (the insert re-checks it), so the future sessions listed next
+    are all of them; each is cancelled as the pro's cancellation (sent again to other pros
+    under the usual rule). Their open proposals and counter-offers end as for any suspension:
+    the `pro_suspended` receiver withdraws them on commit (each place to the next pro), in the
+    request-first lock order dispatch uses."""
     ended = []
-    withdrawn = booking_services.pro_proposals_withdraw(pro=pro, by=by)
-    if withdrawn:
-        ended.append(f"proposals:{withdrawn}")
+    pro_services.pro_suspend(pro=pro, by=by, reason=REASON)
     bookings = Booking.objects.filter(
         pro=pro, status=Booking.Status.CONFIRMED, start__gt=now
     ).order_by("pk")
@@ -162,7 +165,6 @@ def _end_pro_work(pro, *, by, now) -> list[str]:
             booking=booking, pro=pro, kind=Declaration.PRO_CANCELS, reason=REASON
         )
         ended.append(f"booking:{booking.pk}")
-    pro_services.pro_suspend(pro=pro, by=by, reason=REASON)
     return ended
 
 
