@@ -2,7 +2,9 @@
 (uvicorn). Each stream listens to the signed-in user's channel (live.py) and sends
 `event: notification` with the notification's id, kind and ids; a heartbeat comment keeps
 proxies from closing it; `Last-Event-ID` replays what a reconnecting page missed, from the
-database. An open stream holds no thread and no database connection.
+database. An open stream holds no database connection (the view gives its connection back
+before streaming) and one idle thread (Django's ASGI handler keeps each request's thread until
+the response ends); the stream itself runs on the event loop.
 
 Under WSGI (runserver, a sync gunicorn worker) the view answers 204 at once, which tells
 EventSource not to reconnect: a sync worker must never hold an open stream; the page polls.
@@ -16,7 +18,7 @@ import redis
 from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.core.handlers.asgi import ASGIRequest
-from django.db import close_old_connections
+from django.db import close_old_connections, connections
 from django.http import HttpResponse, StreamingHttpResponse
 from django.views.decorators.http import require_GET
 
@@ -65,8 +67,12 @@ def stream(request):
     if not live.redis_available():
         logger.warning("live stream unavailable (Redis): the page polls")
         return HttpResponse(status=503)
+    user_id = request.user.pk
+    # The session and user lookups took a connection in this request's thread, which would keep
+    # it until the stream ends (hours): give it back now (to the pool under ASGI).
+    connections.close_all()
     response = StreamingHttpResponse(
-        _events(request.user.pk, _last_event_id(request)), content_type="text/event-stream"
+        _events(user_id, _last_event_id(request)), content_type="text/event-stream"
     )
     response["Cache-Control"] = "no-cache"
     response["X-Accel-Buffering"] = "no"  # nginx: pass events on at once

@@ -24,7 +24,7 @@ trap cleanup INT TERM EXIT
 $bin/celery -A wecasa worker --loglevel=INFO --concurrency=2 \
   -Q "${CELERY_QUEUE:-wecasa},${CELERY_NOTIFICATIONS_QUEUE:-notifications}" & pids+=($!)
 $bin/celery -A wecasa beat --loglevel=INFO --schedule=.run/celerybeat-schedule & pids+=($!)
-# ASGI (uvicorn), so that the dashboard's live stream holds no thread; reloads on code changes.
+# ASGI (uvicorn), so that the dashboard's live stream runs on the event loop; reloads on code changes.
 reload_dirs=()
 for dir in wecasa core notifications catalog customers pros bookings checkin feedback payouts templates; do
   reload_dirs+=(--reload-dir "$dir")
