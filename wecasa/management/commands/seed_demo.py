@@ -110,7 +110,7 @@ class Command(BaseCommand):
             pros=pros, customers=customers, past_booking=self._past_booking, log=self.stdout.write
         )
         seed_score_history(pros=pros, now=clock.now())  # 12 weeks, for My score and simulations
-        self._access_details(customers[0], pros[1])
+        self._access_details(customers[1], pros[0])
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo ready: {len(pros)} active pros (pro1..pro{len(pros)}@example.com), "
@@ -241,8 +241,8 @@ class Command(BaseCommand):
             booking_services.favorite_add(customer=customer, pro=favourite)
 
     def _access_details(self, customer: Customer, pro: Pro) -> None:
-        """customer1's coming sessions with pro2 carry notes (every pro offered it reads them)
-        and access details (only pro2, the booked pro, reads them on the booking page)."""
+        """customer2's coming sessions with pro1 carry notes (every pro offered it reads them)
+        and access details (only pro1, the booked pro, reads them on the booking page)."""
         BookingRequest.objects.filter(
             customer=customer,
             booking__pro=pro,
