@@ -209,15 +209,14 @@ def delete_identity_documents(pro: Pro, reason: str, *, actor=None, kinds=None) 
 
 
 def _delete_due_identity_documents(now: datetime, batch: int, report: RetentionReport) -> None:
+    last = 0
     while True:
         with transaction.atomic():
-            documents = list(
-                identity_documents_due(now).select_for_update(skip_locked=True, of=("self",))[
-                    :batch
-                ]
-            )
+            due = identity_documents_due(now).filter(pk__gt=last)
+            documents = list(due.select_for_update(skip_locked=True, of=("self",))[:batch])
             if not documents:
                 return
+            last = documents[-1].pk
             _erase_documents(documents, now)
             for pro_id in sorted({d.pro_id for d in documents}):
                 audit(
@@ -233,16 +232,20 @@ def _delete_due_identity_documents(now: datetime, batch: int, report: RetentionR
 
 
 def _in_batches(queryset: QuerySet, batch: int, apply) -> list[int]:
-    """Run `apply(ids)` on the queryset's rows, `batch` at a time, one transaction each."""
+    """Run `apply(ids)` on the queryset's rows, `batch` at a time, one transaction each, in key
+    order from where the last batch stopped (one pass: rows kept, or locked by someone else,
+    are not read again by every batch)."""
     done: list[int] = []
+    last = 0
     while True:
         with transaction.atomic():
-            locked = queryset.select_for_update(skip_locked=True, of=("self",))
+            locked = queryset.filter(pk__gt=last).select_for_update(skip_locked=True, of=("self",))
             ids = list(locked.values_list("pk", flat=True)[:batch])
             if not ids:
                 return done
             apply(ids)
         done.extend(ids)
+        last = ids[-1]
 
 
 def apply_retention(*, dry_run: bool = False, now: datetime | None = None) -> RetentionReport:

@@ -313,3 +313,16 @@ def test_the_beat_runs_the_task_daily_and_the_task_applies_the_policy(settings):
     assert counts["id_documents"] == 1
     document.refresh_from_db()
     assert document.file_deleted_at == NOW
+
+
+def test_small_batches_go_through_everything_once(run, settings, conversation_world):
+    settings.RETENTION_BATCH = 1
+    _customer, pro, booking, message = conversation_world
+    old = booking(ended_days_ago=500)
+    messages = [message(old) for _ in range(3)]
+    documents = [_reviewed(pro, days_ago=30) for _ in range(3)]
+    report = run()
+    assert report.messages == [m.pk for m in messages]
+    assert report.id_documents == [d.pk for d in documents]
+    assert not Message.objects.exists()
+    assert AuditEvent.objects.filter(action="privacy.documents_deleted").count() == 3
