@@ -13,6 +13,7 @@ import logging
 import time
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from datetime import time as dt_time
 from functools import cache
 
 import redis
@@ -68,10 +69,9 @@ def _lag(oldest: datetime | None, now: datetime) -> float:
 
 
 def charge_run_moment(day: date) -> datetime:
-    """When the charge job runs on `day` (Paris)."""
-    hour = min(CHARGE_RUN_AT.hour) if hasattr(CHARGE_RUN_AT, "hour") else 7
-    minute = min(CHARGE_RUN_AT.minute) if hasattr(CHARGE_RUN_AT, "minute") else 0
-    return clock.paris_datetime(day, datetime.min.time().replace(hour=hour, minute=minute))
+    """When the charge job runs on `day` (Paris): its beat schedule's first hour and minute."""
+    at = dt_time(min(CHARGE_RUN_AT.hour), min(CHARGE_RUN_AT.minute))
+    return clock.paris_datetime(day, at)
 
 
 def database_gauges(*, now: datetime | None = None) -> Gauges:

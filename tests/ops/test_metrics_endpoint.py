@@ -10,7 +10,7 @@ from prometheus_client.parser import text_string_to_metric_families
 from bookings import services, tasks
 from catalog.models import Service
 from core import clock
-from tests.factories import booking_customer, dispatchable_pro
+from tests.factories import booking_customer, booking_request_row, dispatchable_pro
 
 TOKEN = "s3cret-metrics-token"
 
@@ -86,3 +86,36 @@ def test_live_server_scrape_shows_a_request_dispatched_and_accepted(live_server,
     assert samples[("wecasa_first_accept_seconds_count", band)] == 1
     assert samples[("wecasa_first_accept_seconds_bucket", band | {("le", "+Inf")})] == 1
     assert samples[("wecasa_sweep_lag_seconds", frozenset({("sweep", "dispatch")}))] == 0
+
+
+@pytest.mark.django_db
+def test_with_redis_and_the_broker_down_the_scrape_still_answers(client, settings):
+    settings.METRICS_TOKEN = TOKEN
+    settings.METRICS_REDIS_URL = "redis://127.0.0.1:1/0"  # nothing listens there
+    settings.CELERY_BROKER_URL = "redis://127.0.0.1:1/0"
+    response = client.get("/metrics", HTTP_AUTHORIZATION=f"Bearer {TOKEN}")
+    assert response.status_code == 200
+    samples = _samples(response.content.decode())
+    assert samples[("wecasa_metrics_redis_up", frozenset())] == 0
+    assert samples[("wecasa_celery_broker_up", frozenset())] == 0
+    assert ("wecasa_sweep_lag_seconds", frozenset({("sweep", "checkin")})) in samples
+
+
+@pytest.mark.django_db
+def test_sweep_lag_is_the_age_of_the_oldest_due_request(client, settings):
+    settings.METRICS_TOKEN = TOKEN
+    service = Service.objects.get(slug="menage-2h")
+    customer, address = booking_customer()
+    now = clock.now()
+    booking_request_row(
+        customer=customer,
+        address=address,
+        service=service,
+        start=now + timedelta(days=2),
+        next_dispatch_at=now - timedelta(minutes=3),
+    )
+    samples = _samples(
+        client.get("/metrics", HTTP_AUTHORIZATION=f"Bearer {TOKEN}").content.decode()
+    )
+    lag = samples[("wecasa_sweep_lag_seconds", frozenset({("sweep", "dispatch")}))]
+    assert 180 <= lag < 240
