@@ -1,9 +1,12 @@
 """core.datefmt and `{% load dates %}`: French dates the French way, English ones the English
 way, always in Paris time."""
 
+import re
 from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.template import Context, Template
 from django.utils import timezone, translation
 
@@ -104,3 +107,21 @@ def test_time_left_counts_like_the_browser_countdown():
     assert datefmt.time_left(expires, now=expires - timedelta(minutes=4, seconds=1)) == "4:01"
     assert datefmt.time_left(expires, now=expires - timedelta(minutes=65)) == "1 h 05"
     assert datefmt.time_left(expires, now=expires + timedelta(seconds=3)) == "0:00"
+
+
+# Pages write dates only through `{% load dates %}`; machine-readable `|date:"c"` is fine.
+FORMATTED_BY_HAND = re.compile(
+    r"\|date:(?![\"']c[\"'])|\|time:|\|timeuntil|\|timesince|naturaltime"
+)
+NOT_YET_CONVERTED = {"notifications/devices.html"}  # owned elsewhere; remove once converted
+
+
+def test_no_template_formats_a_date_by_itself():
+    templates = Path(settings.BASE_DIR) / "templates"
+    offenders = [
+        str(path.relative_to(templates))
+        for path in templates.rglob("*.html")
+        if FORMATTED_BY_HAND.search(path.read_text())
+        and str(path.relative_to(templates)) not in NOT_YET_CONVERTED
+    ]
+    assert offenders == []
