@@ -21,6 +21,7 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from datetime import UTC, datetime
 
 from pythonjsonlogger.json import JsonFormatter as _BaseJsonFormatter
 
@@ -84,14 +85,17 @@ class RequestContextFilter(logging.Filter):
 
 
 class JsonFormatter(_BaseJsonFormatter):
-    """One JSON object per line: time (ISO 8601, UTC offset), level, logger, message, the
+    """One JSON object per line: time (ISO 8601, UTC), level, logger, message, the
     context ids and any `extra`; keys whose value is None are left out."""
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("fmt", "%(asctime)s %(levelname)s %(name)s %(message)s")
         kwargs.setdefault("rename_fields", {"asctime": "time", "levelname": "level"})
-        kwargs.setdefault("datefmt", "%Y-%m-%dT%H:%M:%S%z")
         super().__init__(*args, **kwargs)
+
+    def formatTime(self, record: logging.LogRecord, datefmt: str | None = None) -> str:  # noqa: N802
+        """UTC, ISO 8601 with milliseconds: lines from every host sort and compare."""
+        return datetime.fromtimestamp(record.created, tz=UTC).isoformat(timespec="milliseconds")
 
     def process_log_record(self, log_data: dict) -> dict:
         return {key: value for key, value in log_data.items() if value is not None}

@@ -188,7 +188,7 @@ def test_json_lines_carry_the_context_ids_and_extras():
     assert line["level"] == "INFO" and line["name"] == "wecasa.test"
     assert line["request_id"] == "req-json" and line["booking_request_id"] == 42
     assert line["event"] == "proposal_sent"
-    assert "T" in line["time"]
+    assert line["time"].endswith("+00:00") and "T" in line["time"]
 
 
 def test_an_explicit_booking_request_id_wins_over_the_context_and_none_is_left_out():
