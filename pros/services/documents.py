@@ -73,6 +73,10 @@ def document_verify(*, document: Document, by) -> Document:
     document = Document.objects.select_for_update().get(pk=document.pk)
     if document.status == Document.Status.VERIFIED:
         return document
+    if document.file_deleted_at is not None:  # retention (privacy/retention.py): nothing to see
+        raise InvalidInput(
+            _("Le fichier de ce document a été supprimé : le pro doit en envoyer un nouveau.")
+        )
     previous = document.status
     document.status = Document.Status.VERIFIED
     document.rejection_reason = ""

@@ -326,3 +326,15 @@ def test_small_batches_go_through_everything_once(run, settings, conversation_wo
     assert report.id_documents == [d.pk for d in documents]
     assert not Message.objects.exists()
     assert AuditEvent.objects.filter(action="privacy.documents_deleted").count() == 3
+
+
+def test_a_document_whose_file_was_deleted_cannot_be_verified_afterwards(run):
+    from core.errors import InvalidInput
+
+    pro = ProFactory()
+    rejected = _reviewed(pro, days_ago=30, verdict="reject")
+    run()
+    with pytest.raises(InvalidInput):
+        pro_services.document_verify(document=rejected, by=None)
+    pro.refresh_from_db()
+    assert pro.id_verified_at is None
