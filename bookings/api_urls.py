@@ -14,6 +14,11 @@ urlpatterns = [
         name="booking_request",
     ),
     path(
+        "booking-requests/<int:pk>/access-details",
+        customer.BookingRequestAccessDetailsApi.as_view(),
+        name="booking_request_access_details",
+    ),
+    path(
         "booking-requests/<int:pk>/cancel",
         customer.BookingRequestCancelApi.as_view(),
         name="booking_request_cancel",

@@ -78,6 +78,11 @@ class EventKind(models.TextChoices):
         "session_pro_blocked",
         _("Pro blocked from new proposals (late cancellations)"),
     )
+    # The content is never stored in the timeline: it opens a home.
+    ACCESS_DETAILS_CHANGED = (
+        "access_details_changed",
+        _("Informations d'accès modifiées par le client"),
+    )
 
 
 # What support reads in the admin timeline, by kind.
@@ -374,6 +379,11 @@ def request_replaced(*, request, replaced, excluded_pro, actor=None) -> BookingE
         excluded_pro=excluded_pro.pk,
         start=request.start.isoformat(),
     )
+
+
+def access_details_changed(*, request, actor) -> BookingEvent:
+    """The customer changed the access details (door code...): only that they did, not what."""
+    return _write(request, EventKind.ACCESS_DETAILS_CHANGED, actor=actor)
 
 
 def seeded_history(*, request, booking) -> BookingEvent:

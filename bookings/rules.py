@@ -112,6 +112,13 @@ def pro_sees_access_details(booking, pro_id: int | None) -> bool:
     )
 
 
+def access_details_editable(request, booking) -> bool:
+    """The customer may change them while the request is open, or booked and confirmed."""
+    if request.is_open:
+        return True
+    return booking is not None and booking.status == booking.Status.CONFIRMED
+
+
 def access_details_for(booking, pro_id: int | None) -> str:
     """The request's access details when the pro `pro_id` may read them, else ""."""
     if not pro_sees_access_details(booking, pro_id):

@@ -13,7 +13,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from catalog.models import Service
-from core.api import StrictCharField
+from core.api import StrictCharField, validated
 from customers.selectors import customer_for
 from pros.models import Pro
 
@@ -249,6 +249,33 @@ class BookingRequestCancelApi(APIView):
             request=booking_request,
             by=request.user,
             reason=_cancel_reason(request.data) or "customer",
+        )
+        return Response(_request_payload(customer, pk))
+
+
+class AccessDetailsInSerializer(serializers.Serializer):
+    access_details = StrictCharField(
+        allow_blank=True, max_length=BookingRequest.ACCESS_DETAILS_MAX_LENGTH
+    )
+
+
+class BookingRequestAccessDetailsApi(APIView):
+    @extend_schema(
+        tags=[REQUESTS_TAG],
+        summary="Change the access details (door code, floor, intercom)",
+        description=(
+            "While the request is open, or booked and confirmed (409 `request_unavailable` "
+            "otherwise). Only the pro booked for the session reads them, from acceptance."
+        ),
+        request=AccessDetailsInSerializer,
+        responses={200: BookingRequestOutSerializer},
+    )
+    def post(self, request, pk):
+        customer = customer_for(request.user)
+        booking_request = _own_request(customer, pk)
+        data = validated(AccessDetailsInSerializer, request.data)
+        services.booking_request_access_details_set(
+            request=booking_request, customer=customer, access_details=data["access_details"]
         )
         return Response(_request_payload(customer, pk))
 

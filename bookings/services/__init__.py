@@ -39,6 +39,7 @@ from ..errors import (
     SlotUnavailable,
     TooLateToBook,
 )
+from .access_details import booking_request_access_details_set
 from .bookings import booking_cancel, booking_mark_completed, booking_reschedule
 from .counter_offers import counter_offer_accept, counter_offer_decline
 from .favorites import favorite_add, favorite_remove
@@ -71,6 +72,7 @@ __all__ = [
     "booking_cancel",
     "booking_mark_completed",
     "booking_reschedule",
+    "booking_request_access_details_set",
     "booking_request_advance",
     "booking_request_cancel",
     "booking_request_confirm",

@@ -172,3 +172,41 @@ def test_gone_once_the_session_is_cancelled_or_completed(accepted, three_pros, a
     assert detail["access_details"] == ""
     html = web_client(winner.user).get(f"/pro/bookings/{accepted.pk}").content.decode()
     assert "4821B" not in html
+
+
+# --- the customer changes them ------------------------------------------------------------------
+
+
+def test_customer_changes_them_after_booking_and_only_the_booked_pro_reads_the_new_ones(
+    accepted, three_pros, api_client, customer
+):
+    api_client.force_authenticate(customer.user)
+    url = f"{REQUESTS}/{accepted.request_id}/access-details"
+    response = api_client.post(url, {"access_details": " Code 9999, 2e étage "}, format="json")
+    assert response.status_code == 200, response.content
+    assert response.json()["access_details"] == "Code 9999, 2e étage"
+    detail = json.loads(_pro_api_text(api_client, three_pros[0], f"{PRO_BOOKINGS}/{accepted.pk}"))
+    assert detail["access_details"] == "Code 9999, 2e étage"
+    assert "9999" not in _pro_api_text(api_client, three_pros[1], PRO_BOOKINGS)
+    event = accepted.request.events.get(kind="access_details_changed")
+    assert "9999" not in json.dumps(event.data)  # the timeline says that, never what
+
+
+def test_changing_them_is_refused_once_the_session_is_over_or_for_someone_else(
+    accepted, api_client, customer
+):
+    from tests.factories import booking_customer
+
+    url = f"{REQUESTS}/{accepted.request_id}/access-details"
+    other, _address = booking_customer()
+    api_client.force_authenticate(other.user)
+    assert api_client.post(url, {"access_details": "x"}, format="json").status_code == 404
+    Booking.objects.filter(pk=accepted.pk).update(status=Booking.Status.COMPLETED)
+    api_client.force_authenticate(customer.user)
+    response = api_client.post(url, {"access_details": "Code 1"}, format="json")
+    assert response.status_code == 409
+    assert response.json()["error"]["code"] == "request_unavailable"
+    too_long = "x" * (BookingRequest.ACCESS_DETAILS_MAX_LENGTH + 1)
+    response = api_client.post(url, {"access_details": too_long}, format="json")
+    assert response.status_code == 400
+    assert BookingRequest.objects.get(pk=accepted.request_id).access_details == SECRET

@@ -102,6 +102,7 @@ TABLE: dict[str, list[Row]] = {
     "api:bookings_api:booking_requests": [C("GET", None, 401, 200, 403, 200, 403, 403), C("POST", None, 401, 400, 403, 400, 403, 403)],
     "api:bookings_api:booking_request": [C("GET", 'request', 401, 404, 403, 200, 403, 403)],
     "api:bookings_api:booking_request_cancel": [C("POST", 'request', 401, 404, 403, 200, 403, 403)],
+    "api:bookings_api:booking_request_access_details": [C("POST", 'request', 401, 404, 403, 400, 403, 403)],
     "api:bookings_api:booking_request_confirm": [C("POST", 'request', 401, 404, 403, 409, 403, 403)],
     "api:bookings_api:booking_request_decline": [C("POST", 'request', 401, 404, 403, 409, 403, 403)],
     "api:bookings_api:counter_offer_accept": [C("POST", 'counter', 401, 404, 403, 200, 403, 403)],
