@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from bookings.forms import ParisDateTimeField
+from core import datefmt
 
 from .models import Declaration
 
@@ -17,7 +18,7 @@ class DeclarationForm(forms.Form):
         coerce=int,
         required=False,
         empty_value=None,
-        choices=[(m, _("%(minutes)d min") % {"minutes": m}) for m in LATE_CHOICES],
+        choices=[(m, datefmt.duration(m)) for m in LATE_CHOICES],  # "45 min", "1 h 30"
     )
     start = ParisDateTimeField(label=_("New start (Paris time)"), required=False)
     end = ParisDateTimeField(label=_("New end (Paris time)"), required=False)
