@@ -98,7 +98,8 @@ def wall_clock_slot(*, start: datetime, end: datetime) -> dict | None:
 # request (on the proposal); access details open a home, so they are shown only to the pro
 # booked for it, from acceptance while the booking is confirmed: never on a proposal, never to
 # another pro, never in a push, an e-mail or the calendar feed, not in support's admin, and no
-# longer once the session is completed or cancelled. Every reader (pro API, booking page) goes through here.
+# longer once the session is completed or cancelled. Every reader (pro API, booking page) goes
+# through here.
 
 
 def pro_sees_access_details(booking, pro_id: int | None) -> bool:
