@@ -55,10 +55,10 @@ def _sum_counter(fields: dict, name: str) -> int:
 def _seconds_label(seconds: float) -> str:
     seconds = int(seconds)
     if seconds < 120:
-        return _("%(n)d s") % {"n": seconds}
+        return _("%(n)d\u00a0s") % {"n": seconds}
     if seconds < 7200:
-        return _("%(n)d min") % {"n": seconds // 60}
-    return _("%(n)d h") % {"n": seconds // 3600}
+        return _("%(n)d\u00a0min") % {"n": seconds // 60}
+    return _("%(n)d\u00a0h") % {"n": seconds // 3600}
 
 
 def _today_section(counters: selectors.Counters, start: datetime, end: datetime) -> Section:
@@ -91,7 +91,7 @@ def _today_section(counters: selectors.Counters, start: datetime, end: datetime)
         ),
         Figure(
             _("Taux de remplissage"),
-            f"{100 * confirmed / closed:.0f} %" if closed else "–",
+            f"{100 * confirmed / closed:.0f}\u00a0%" if closed else "–",
             changelist(request_list, **customer, **closed_range),
             _("confirmées / (confirmées + sans pro)"),
         ),
