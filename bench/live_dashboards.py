@@ -15,7 +15,9 @@ the file-descriptor limit and the ramp's time budget allow; the rest is extrapol
 so); server CPU seconds per second over a window longer than the heartbeat (every stream pings
 at least once), the heartbeats counted; the cost of opening a stream measured during the ramp.
 Each stream ends after LIVE_STREAM_SECONDS and the browser reconnects and fetches the list and
-the bell once: N / LIVE_STREAM_SECONDS reconnects per second, three requests each.
+the bell once: N / LIVE_STREAM_SECONDS reconnects per second, three requests each. Also shown:
+the server's threads and the bench database's PostgreSQL connections (a guard stops a ramp past
+BENCH_LIVE_PG_SAFE connections: the PostgreSQL server is shared).
 
 Bounded: fixed windows, a time budget for the ramps (BENCH_LIVE_RAMP_SECONDS), loopback only; the
 server is stopped at the end (and if the bench fails). Own database (BENCH_LIVE_DATABASE_URL,
@@ -56,7 +58,6 @@ PACED_SECONDS = float(os.environ.get("BENCH_LIVE_PACED_SECONDS", "6"))
 IDLE_WINDOW = float(os.environ.get("BENCH_LIVE_IDLE_WINDOW", str(HEARTBEAT + 2)))
 RAMP_SECONDS = float(os.environ.get("BENCH_LIVE_RAMP_SECONDS", "45"))
 CLIENT_THREADS = int(os.environ.get("BENCH_LIVE_CLIENTS", "4"))
-SHIPPED_STREAMS = 10  # enough to show the per-stream database connection, far below the cap
 SERVER_ENV = {
     "DATABASE_URL": BENCH_DB,
     "REDIS_URL": REDIS,
@@ -70,10 +71,6 @@ SERVER_ENV = {
     "LIVE_STREAM_SECONDS": str(STREAM_SECONDS),
     "METRICS_REDIS_URL": REDIS,
     "METRICS_KEY_PREFIX": "bench-live:metrics",
-    # Django's advice under ASGI (every request runs in a thread of its own, so a persistent
-    # connection is never reused): with the default 60 s, polling flat out held up to 89
-    # PostgreSQL connections of a shared server's 100.
-    "DATABASE_CONN_MAX_AGE": "0",
     "DJANGO_DEBUG": "false",
     "DJANGO_SECRET_KEY": "bench-only-not-a-secret",
     "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
@@ -210,12 +207,22 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def start_server(port, *, close_db: bool):
-    """uvicorn as scripts/run.sh starts it (one process, ASGI, same app), without --reload; run
-    by this file's `--serve` mode so that the `close_db` variant can patch the stream view."""
+def start_server(port):
+    """uvicorn as scripts/run.sh starts it (one process, wecasa.asgi: pooled database
+    connections), without --reload."""
     log = open(Path(tempfile.gettempdir()) / "bench-live-uvicorn.log", "w+b")  # noqa: SIM115
     process = subprocess.Popen(
-        [sys.executable, __file__, "--serve", str(port), *(["--close-db"] if close_db else [])],
+        [
+            str(Path(sys.executable).with_name("uvicorn")),
+            "wecasa.asgi:application",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--no-access-log",
+            "--backlog",
+            "4096",
+        ],
         cwd=ROOT,
         env={**os.environ, **SERVER_ENV},
         stdout=log,
@@ -237,34 +244,6 @@ def start_server(port, *, close_db: bool):
     stop_server(process)
     log.seek(0)
     raise SystemExit("uvicorn did not start: " + log.read().decode()[-2000:])
-
-
-def serve(port: int, close_db: bool) -> None:
-    """The server process. With `close_db`, the stream view closes its request thread's database
-    connections before the stream starts (the fix asked for in notes: today each open stream
-    keeps one until it ends)."""
-    import uvicorn
-    from django.db import connections
-
-    import notifications.views_live as views_live
-
-    if close_db:
-        shipped = views_live.stream
-
-        def stream(request):
-            response = shipped(request)
-            connections.close_all()
-            return response
-
-        views_live.stream = stream  # before the URLconf is first loaded
-    uvicorn.run(
-        "wecasa.asgi:application",
-        host="127.0.0.1",
-        port=port,
-        access_log=False,
-        backlog=4096,
-        log_level="warning",
-    )
 
 
 def stop_server(process):
@@ -508,19 +487,6 @@ def hold(streams, pid, wanted, session_keys, guard, *, idle=True):
 # --- report -------------------------------------------------------------------------------------
 
 
-def _variant(close_db, work, guard):
-    """Start a server, run `work(pid, port, base)`, always stop it (and its streams)."""
-    port = free_port()
-    process, base = start_server(port, close_db=close_db)
-    streams = Streams("127.0.0.1", port)
-    try:
-        return work(process.pid, streams, base)
-    finally:
-        streams.close()
-        stop_server(process)
-        time.sleep(1.0)  # the server's database connections go with it
-
-
 def main():
     started = time.monotonic()
     fd_limit = raise_fd_limit()
@@ -533,8 +499,11 @@ def main():
     poller_session, stream_sessions = setup(largest)
     print(f"setup: 1 polling pro (3 open proposals), {largest:,} signed-in stream users")
     guard = DatabaseGuard()
-
-    def shipped_work(pid, streams, base):
+    port = free_port()
+    process, base = start_server(port)
+    pid = process.pid
+    streams = Streams("127.0.0.1", port)
+    try:
         guard.reset()
         poll = flat_out(base, "/pro/proposals", poller_session, pid)
         bell = flat_out(base, "/pro/notifications/bell", poller_session, pid)
@@ -545,34 +514,25 @@ def main():
         poll["pg_most"] = guard.most
         time.sleep(1.0)
         guard.reset()
-        threads, pg = threads_of(pid), guard.count()
-        few = hold(streams, pid, SHIPPED_STREAMS, stream_sessions, guard, idle=False)
-        few["threads_added"], few["pg_added"] = few["threads"] - threads, few["pg"] - pg
-        return poll, bell, paced_small, few
-
-    def fixed_work(pid, streams, base):
-        guard.reset()
         threads = threads_of(pid)
         small = hold(streams, pid, SMALL, stream_sessions, guard)
-        large = hold(streams, pid, largest, stream_sessions, guard) if largest > SMALL else None
-        for figures in (small, large):
-            if figures:
-                figures["threads_added"] = figures["threads"] - threads
-        return small, large
-
-    try:
-        poll, bell, paced_small, few = _variant(False, shipped_work, guard)
-        small, large = _variant(True, fixed_work, guard)
+        small["threads_added"], small["pg_most"] = small["threads"] - threads, guard.most
+        large = None
+        if largest > SMALL:
+            large = hold(streams, pid, largest, stream_sessions, guard)
+            large["threads_added"], large["pg_most"] = large["threads"] - threads, guard.most
     finally:
+        streams.close()
+        stop_server(process)
         guard.close()
-    report(poll, bell, paced_small, few, small, large)
+    report(poll, bell, paced_small, small, large)
     print(
         f"load average {os.getloadavg()[0]:.1f} at the end; "
         f"total bench time {time.monotonic() - started:.0f} s"
     )
 
 
-def report(poll, bell, paced_small, few, small, large):
+def report(poll, bell, paced_small, small, large):
     print("\nserver: uvicorn, one process (as scripts/run.sh, without --reload)")
     print(
         f"  one poll of the proposal list: {poll['cpu_ms']:.1f} ms server CPU; "
@@ -588,19 +548,14 @@ def report(poll, bell, paced_small, few, small, large):
         f"{paced_small['rps']:.0f}/s served, server CPU {paced_small['cpu']:.2f} s/s, "
         f"p50 {paced_small['p50']:.0f} ms, p95 {paced_small['p95']:.0f} ms"
     )
-    print(
-        f"  streams as shipped: {few['open']} open -> +{few['pg_added']} PostgreSQL connections, "
-        f"+{few['threads_added']} server threads (one each, held until the stream ends: "
-        f"max_connections caps the streams)"
-        + (f"; {few['errors']} failed: {few['error_sample']}" if few["errors"] else "")
-    )
     for figures in (small, large):
         if figures is None:
             continue
         print(
-            f"  {figures['open']:,} idle streams (database connection closed before streaming): "
+            f"  {figures['open']:,} idle streams: "
             f"server CPU {figures['idle_cpu']:.3f} s/s, {figures['pings_per_s']:.0f} heartbeats/s, "
-            f"{figures['pg']} PostgreSQL connections, +{figures['threads_added']:,} threads, "
+            f"{figures['pg']} PostgreSQL connections (at most {figures['pg_most']} while opening), "
+            f"+{figures['threads_added']:,} threads, "
             f"{figures['server_fds']:,} fds; opening {figures['new']:,}: "
             f"{figures['open_ms']:.1f} ms CPU each, {figures['opens_per_s']:.0f}/s"
             + (
@@ -648,7 +603,4 @@ def report(poll, bell, paced_small, few, small, large):
 
 
 if __name__ == "__main__":
-    if sys.argv[1:2] == ["--serve"]:
-        serve(int(sys.argv[2]), close_db="--close-db" in sys.argv)
-    else:
-        main()
+    main()
