@@ -22,6 +22,10 @@ def _fast_and_isolated(settings, tmp_path):
     settings.PAYMENT_GATEWAY = "fake"
     settings.GEOCODER = "none"  # no network in tests (tests/pros/test_geocoding.py fakes it)
     settings.LANGUAGE_CODE = "fr"
+    # Business counters (core.metrics) bumped by any test land in a namespace of this test
+    # database, never in a running `make run`'s vital signs.
+    test_database = settings.DATABASES["default"]["TEST"]["NAME"]
+    settings.METRICS_KEY_PREFIX = f"test:{test_database}:metrics"
 
 
 @pytest.fixture(autouse=True)
