@@ -105,14 +105,24 @@ def publish_emails(notification_ids: list[int]) -> None:
         emails.send_notification_emails(notification_ids)
 
 
+def _may_have_devices(notification: Notification) -> bool:
+    """False only when the user object the notification was built with says so
+    (`has_push_devices`: the dispatch engine reads it with its candidates, in the same
+    statement); then no device query after the commit."""
+    if not Notification.user.is_cached(notification):
+        return True
+    return getattr(notification.user, "has_push_devices", None) is not False
+
+
 def _push_on_commit(notifications: list[Notification]) -> None:
     """Once committed: tell the users' open pages (live.py), then push to their devices."""
     ids = [notification.pk for notification in notifications]
-    user_ids = {notification.user_id for notification in notifications}
+    user_ids = {n.user_id for n in notifications if _may_have_devices(n)}
 
     def deliver():
         live.publish_notifications(notifications)
-        publish_pushes(ids, user_ids)
+        if user_ids:
+            publish_pushes(ids, user_ids)
 
     transaction.on_commit(deliver)
 

@@ -14,30 +14,41 @@ from django.db import connections
 
 from pros.models import DISPATCHABLE_SQL
 
-# A pro (column given as {pro}) may receive this request's proposal now: offers the service,
-# works then (Paris wall-clock), no day off, no booking within the travel buffer, not asked yet,
-# not the customer themself. Each check is a per-row probe of a small index, evaluated only for
-# the rows the zone-cell walk reaches. `OFFSET 0` keeps every EXISTS a sub-plan: pulled up
-# into anti/semi-joins they would make the planner search join orders.
-ELIGIBLE = """
-    EXISTS (SELECT 1 FROM pros_pro_services ps
-            WHERE ps.pro_id = {pro} AND ps.service_id = %(service)s OFFSET 0)
+# A pro (column given as {pro}) may receive this request's proposal now: not the customer
+# themself nor the pro excluded (plain comparisons, first), offers the service, works then
+# (Paris wall-clock), no day off, no booking within the travel buffer, not asked yet. Each
+# check is a per-row probe of a small index, evaluated (left to right, stopping at the first
+# failure) only for the rows the zone-cell walk reaches. `OFFSET 0` keeps every EXISTS a
+# sub-plan: pulled up into anti/semi-joins they would make the planner search join orders.
+# {own}: the customer's own pro id (a variable in the function, a sub-query elsewhere).
+_ELIGIBLE = """
+    {pro} <> {own}
+    AND {pro} <> %(excluded_pro)s
+    AND EXISTS (SELECT 1 FROM pros_pro_services ps
+                WHERE ps.pro_id = {pro} AND ps.service_id = %(service)s OFFSET 0)
     AND EXISTS (SELECT 1 FROM pros_workinghours wh
                 WHERE wh.pro_id = {pro} AND wh.weekday = %(weekday)s
                   AND wh.start_time <= %(from_time)s AND wh.end_time >= %(to_time)s OFFSET 0)
-    AND NOT EXISTS (SELECT 1 FROM pros_timeoff t
-                    WHERE t.pro_id = {pro} AND t.start_date <= %(day)s AND t.end_date >= %(day)s
-                    OFFSET 0)
     AND NOT EXISTS (SELECT 1 FROM bookings_booking b
                     WHERE b.pro_id = {pro} AND NOT (b.status = 'cancelled')
                       AND b.busy && tstzrange(%(start)s, %(busy_end)s, '[)') OFFSET 0)
+    AND NOT EXISTS (SELECT 1 FROM pros_timeoff t
+                    WHERE t.pro_id = {pro} AND t.start_date <= %(day)s AND t.end_date >= %(day)s
+                    OFFSET 0)
     AND NOT EXISTS (SELECT 1 FROM bookings_proposal q
                     WHERE q.request_id = %(request)s AND q.pro_id = {pro} OFFSET 0)
-    AND {pro} <> (SELECT COALESCE(MAX(own.id), 0) FROM pros_pro own
-                  JOIN customers_customer me ON me.user_id = own.user_id
-                  WHERE me.id = %(customer)s)
-    AND {pro} <> %(excluded_pro)s
 """
+_OWN_PRO = """(SELECT COALESCE(MAX(own.id), 0) FROM pros_pro own
+                  JOIN customers_customer me ON me.user_id = own.user_id
+                  WHERE me.id = %(customer)s)"""
+# Plain SQL (the exclusive pro's query): `.format(pro=...)`.
+ELIGIBLE = _ELIGIBLE.replace("{own}", _OWN_PRO)
+# In the function: the own pro id is read once into `v_own`.
+_ELIGIBLE_IN_FUNCTION = _ELIGIBLE.replace("{own}", "v_own")
+
+# Whether the pro's user has a device to push to (the engine then skips the device query
+# after its commit: notifications.services reads `has_push_devices`).
+_HAS_DEVICE = "EXISTS (SELECT 1 FROM notifications_pushsubscription d WHERE d.user_id = u.id)"
 
 # The walk over the zone-cell index (cell, score DESC, distance_m, pro_id) WHERE dispatchable,
 # in chunks: the `v_size` rows after the last one seen (the rest of its score group, then the
@@ -49,7 +60,7 @@ _CHUNK = (
     """
 SELECT n.pro_id, n.score, n.distance_m,
        NOT (n.pro_id = ANY (v_priority)) AND """
-    + ELIGIBLE.format(pro="n.pro_id")
+    + _ELIGIBLE_IN_FUNCTION.format(pro="n.pro_id")
     + """ AS taken
 FROM (
     (SELECT zc.pro_id, zc.score, zc.distance_m FROM pros_zonecell zc
@@ -79,8 +90,10 @@ SELECT array_agg(pro_id), array_agg(rank) FROM (
 ) priority
 """
 
-# The ranked candidates: a PL/pgSQL loop walks the index chunk by chunk (8 rows, or 4 per
-# candidate wanted, doubling up to 256) and stops at the first row past the limit that is not
+# The ranked candidates: a PL/pgSQL loop walks the index chunk by chunk (the number wanted + 2:
+# when everybody is eligible one chunk is enough, and PL/pgSQL fetches a query's rows 10 at a
+# time, each row's eligibility computed as it is fetched, so a bigger first chunk computes
+# rows nobody reads; then doubling up to 256) and stops at the first row past the limit that is not
 # tied with the limit-th taken row on (score, distance). So the early stop is the code's, never
 # the planner's choice, and the work grows with the rows walked, not with the pros in the cell.
 # Then one query ranks the favourites and past pros who may take it, and the walked ones.
@@ -92,7 +105,8 @@ DECLARE
     v_score smallint := 32767;  -- start above every score
     v_distance integer := 0;
     v_pro bigint := 0;
-    v_size integer := greatest(8, 4 * %(limit)s);
+    v_own bigint;
+    v_size integer := %(limit)s + 2;
     v_read integer;
     v_found integer := 0;
     v_tie_score smallint;
@@ -108,6 +122,9 @@ BEGIN
     + """ INTO v_priority, v_priority_rank;
     v_priority := coalesce(v_priority, '{}');
     v_priority_rank := coalesce(v_priority_rank, '{}');
+    SELECT """
+    + _OWN_PRO
+    + """ INTO v_own;
     WHILE NOT v_done LOOP
         v_read := 0;
         FOR r IN """
@@ -145,7 +162,7 @@ BEGIN
         JOIN pros_zonecell zc
           ON zc.pro_id = p.pro_id AND zc.cell = %(cell)s AND zc.dispatchable
         WHERE """
-    + ELIGIBLE.format(pro="zc.pro_id")
+    + _ELIGIBLE_IN_FUNCTION.format(pro="zc.pro_id")
     + """
     ),
     walked AS (
@@ -156,7 +173,9 @@ BEGIN
     SELECT found.pro_id, found.rank::integer, found.score::integer, found.distance_m::integer,
            (SELECT count(*) FROM bookings_proposal q
             WHERE q.pro_id = found.pro_id AND NOT q.is_bonus AND q.sent_at >= %(since)s) AS recent,
-           u.id, u.email::text, u.language::text
+           u.id, u.email::text, u.language::text, """
+    + _HAS_DEVICE
+    + """
     FROM found
     JOIN pros_pro pro ON pro.id = found.pro_id
     JOIN core_user u ON u.id = pro.user_id
@@ -197,7 +216,7 @@ def _function_sql() -> tuple[str, str]:
     create = f"""
 CREATE OR REPLACE FUNCTION {name}({arguments})
 RETURNS TABLE (pro_id bigint, rank integer, score integer, distance_m integer, recent bigint,
-               user_id bigint, user_email text, user_language text)
+               user_id bigint, user_email text, user_language text, has_device boolean)
 LANGUAGE plpgsql STABLE
 -- Its statements are planned once per session for any parameters (their plans do not depend
 -- on them), and never JIT-compiled: compiling costs 20+ ms for work that takes 1-2.
@@ -227,7 +246,9 @@ EXCLUSIVE = (
 SELECT pro.id, %(rank_exclusive)s, pro.score, NULL,
        (SELECT count(*) FROM bookings_proposal r
         WHERE r.pro_id = pro.id AND NOT r.is_bonus AND r.sent_at >= %(since)s),
-       u.id, u.email, u.language
+       u.id, u.email, u.language, """
+    + _HAS_DEVICE
+    + """
 FROM pros_pro pro
 JOIN core_user u ON u.id = pro.user_id
 WHERE pro.id = %(exclusive)s AND """

@@ -39,6 +39,8 @@ class Candidate:
     user_id: int = 0
     user_email: str = ""
     user_language: str = ""
+    # Whether that user has a device to push to (no device query after the commit if not).
+    has_device: bool = True
 
 
 def candidate_params(request: BookingRequest, *, limit: int, now: datetime | None = None):

@@ -1,8 +1,12 @@
 """One engine step for a list of requests, set-based: the wake-up task runs it for one request,
 the sweep for a claimed batch. Whatever the number of requests, a step costs one locking read,
 one candidate query (the candidate function once per request that needs a pro, in one
-statement), one INSERT each for the new proposals, the timeline and the notifications, and one
-UPDATE that expires the due proposals and stores every request's next due time: 6 statements.
+statement), one statement that inserts the new proposals, expires the due ones and stores
+every request's next due time, and one INSERT each for the timeline and the notifications:
+5 statements (and the commit). A step's transaction commits without waiting for the WAL flush
+(`synchronous_commit = off`, for this transaction only): a step is re-runnable from the rows
+(the due time is data), so a PostgreSQL crash that loses its last fraction of a second of
+steps loses nothing the sweep does not redo, and every step saves a disk flush.
 
 Per request, in order (the product rules of `booking_request_advance`): expire the proposals
 nobody answered in time, lapse a pro's session the customer did not confirm, close at the
@@ -85,11 +89,16 @@ FOR UPDATE OF r{skip}"""
 _STATE = ("step_holding", "step_next_expiry", "step_due", "step_exclusive_status")
 
 
+# Sent with the locking read, in the same round trip (see the module docstring).
+_ASYNC_COMMIT = "SET LOCAL synchronous_commit = off;\n"
+
+
 def _lock(where: str, order: str, params: dict, *, skip_locked: bool) -> list[BookingRequest]:
     sql = _LOCK.format(where=where, order=order, skip=" SKIP LOCKED" if skip_locked else "")
     requests = []
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(_ASYNC_COMMIT + sql, params)
+        cursor.nextset()  # past the SET's empty result
         names = [column.name for column in cursor.description]
         for row in cursor.fetchall():
             values = dict(zip(names, row, strict=True))
@@ -190,8 +199,7 @@ def advance(requests: list[BookingRequest], *, now: datetime, only_if_due: bool 
         )
         for request, wave, _status in writes.top_up:
             _top_up_wave(request, now, wave, found.get(request.pk, []), writes)
-        _insert_proposals(writes)
-    _expire_and_reschedule(writes)
+        _write_step(writes)
     scoring.score_proposals_expired(proposals=writes.expired, at=now)  # on commit
     wakeups.wake_many(writes.wake, now=now)
     metrics.dispatch_step(sent=len(writes.proposals), expired=len(writes.expired))
@@ -272,6 +280,7 @@ def _top_up_wave(
         user = User(
             id=candidate.user_id, email=candidate.user_email, language=candidate.user_language
         )
+        user.has_push_devices = candidate.has_device  # read by notifications.services
         proposal = Proposal(
             request=request,
             pro=Pro(id=candidate.pro_id, user=user),
@@ -310,21 +319,24 @@ def _expire_now(request: BookingRequest, writes: _Writes) -> None:
         Proposal.objects.filter(pk__in=ids, status=SENT).update(status=Proposal.Status.EXPIRED)
 
 
-def _insert_proposals(writes: _Writes) -> None:
-    """One INSERT for every new proposal; then their events and their pros' notifications
-    (written by the blocks `advance` opened)."""
-    if not writes.proposals:
-        return
-    Proposal.objects.bulk_create([proposal for proposal, *_ in writes.proposals])
-    for proposal, candidate, wave in writes.proposals:
-        events.proposal_sent(
-            request=proposal.request, proposal=proposal, wave=wave, candidate=candidate
-        )
-        notifications.tell_pro_new_proposal(proposal, proposal.request)
+# The new proposals' columns (all but the primary key), as the model defines them.
+_PROPOSAL_FIELDS = [f for f in Proposal._meta.concrete_fields if not f.primary_key]
 
-
-_EXPIRE_AND_RESCHEDULE = """
-WITH expired AS (
+# One statement for a step's writes to its own tables: the new proposals (RETURNING their ids),
+# the due proposals of the requests that stay open expired, every request's next due time and
+# support flag. Safe without re-checking: the requests are locked, and every writer of a
+# proposal locks its request first.
+_WRITE_STEP = (
+    """
+WITH inserted AS (
+    INSERT INTO bookings_proposal ("""
+    + ", ".join(f'"{f.column}"' for f in _PROPOSAL_FIELDS)
+    + """)
+    SELECT * FROM unnest("""
+    + ", ".join(f"%(p_{f.attname})s::{f.db_type(connection)}[]" for f in _PROPOSAL_FIELDS)
+    + """)
+    RETURNING id, request_id, pro_id
+), expired AS (
     UPDATE bookings_proposal SET status = 'expired'
     WHERE id = ANY(%(expired)s) AND status = 'sent'
     RETURNING id
@@ -336,25 +348,40 @@ WITH expired AS (
     WHERE r.id = v.id
     RETURNING r.id
 )
-SELECT (SELECT count(*) FROM expired), (SELECT count(*) FROM rescheduled)
+SELECT inserted.id, inserted.request_id, inserted.pro_id,
+       (SELECT count(*) FROM expired), (SELECT count(*) FROM rescheduled)
+FROM (SELECT 1) one LEFT JOIN inserted ON true
 """
+)
 
 
-def _expire_and_reschedule(writes: _Writes) -> None:
-    """One UPDATE statement: the due proposals of every request that stays open expire, and
-    every request gets its next due time and support flag. Safe without re-checking: the
-    requests are locked, and every writer of a proposal locks its request first."""
+def _write_step(writes: _Writes) -> None:
+    """The step's own writes in one statement (`_WRITE_STEP`); then the new proposals' events
+    and their pros' notifications (written by the blocks `advance` opened)."""
+    proposals = [proposal for proposal, *_ in writes.proposals]
     expired = [pk for ids in writes.expire.values() for pk in ids]
-    if not expired and not writes.due_times:
+    if not proposals and not expired and not writes.due_times:
         return
     ids = list(writes.due_times)
+    params = {
+        "expired": expired,
+        "ids": ids,
+        "due": [writes.due_times[pk][0] for pk in ids],
+        "flagged": [writes.due_times[pk][1] for pk in ids],
+    }
+    for f in _PROPOSAL_FIELDS:
+        params[f"p_{f.attname}"] = [
+            f.get_db_prep_save(f.pre_save(proposal, True), connection) for proposal in proposals
+        ]
     with connection.cursor() as cursor:
-        cursor.execute(
-            _EXPIRE_AND_RESCHEDULE,
-            {
-                "expired": expired,
-                "ids": ids,
-                "due": [writes.due_times[pk][0] for pk in ids],
-                "flagged": [writes.due_times[pk][1] for pk in ids],
-            },
+        cursor.execute(_WRITE_STEP, params)
+        new_ids = {(row[1], row[2]): row[0] for row in cursor.fetchall() if row[0] is not None}
+    for proposal in proposals:
+        proposal.pk = new_ids[(proposal.request_id, proposal.pro_id)]
+        proposal._state.adding = False
+        proposal._state.db = connection.alias
+    for proposal, candidate, wave in writes.proposals:
+        events.proposal_sent(
+            request=proposal.request, proposal=proposal, wave=wave, candidate=candidate
         )
+        notifications.tell_pro_new_proposal(proposal, proposal.request)

@@ -1,4 +1,4 @@
-"""What a dispatch step costs the database, pinned: at most 8 statements for one request
+"""What a dispatch step costs the database, pinned: at most 7 statements for one request
 (the SAVEPOINT and RELEASE of the test's transaction included), whatever the wave size; the
 sweep claims due requests in batches at a fixed number of statements per batch; notification e-mails
 leave through their own queue after the commit, never inside the step."""
@@ -7,19 +7,21 @@ from datetime import timedelta
 
 import pytest
 from django.core import mail
+from django.test import TestCase
 
 from bookings import services, tasks
 from bookings.models import BookingRequest, Proposal
+from notifications.models import PushSubscription
 from tests.bookings.helpers import NOW, at, sent_to
 from tests.factories import booking_customer, booking_request_row
 from wecasa.celery import app as celery_app
 
 pytestmark = pytest.mark.django_db
 
-STEP_MAX_STATEMENTS = 8
+STEP_MAX_STATEMENTS = 7
 
 
-def test_the_first_proposal_costs_at_most_8_statements(
+def test_the_first_proposal_costs_at_most_7_statements(
     clock, make_pro, customer, address, service, django_assert_max_num_queries
 ):
     best = make_pro(score=90)
@@ -45,7 +47,7 @@ def test_a_wave_of_three_costs_the_same(
     assert sent_to(request) == [pro.pk for pro in pros[:3]]
 
 
-def test_handing_on_after_a_refusal_or_an_expiry_costs_at_most_8_statements(
+def test_handing_on_after_a_refusal_or_an_expiry_costs_at_most_7_statements(
     clock, make_pro, book, django_assert_max_num_queries
 ):
     first, second, third = make_pro(score=90), make_pro(score=80), make_pro(score=70)
@@ -75,10 +77,10 @@ def test_a_sweep_batch_costs_the_same_statements_whatever_its_size(
         )
         BookingRequest.objects.filter(pk=request.pk).update(next_dispatch_at=NOW)
         requests.append(request)
-    # Whatever the batch size: one claim, one candidate query for the batch, one INSERT per
-    # table (3), one UPDATE, the batch's SAVEPOINT/RELEASE, and the pass's last claim (stray
-    # expiries) with its own pair.
-    with django_assert_max_num_queries(11):
+    # Whatever the batch size: one claim, one candidate query for the batch, one statement for
+    # the proposals and the due times, one INSERT each for the timeline and the notifications,
+    # the batch's SAVEPOINT/RELEASE, and the pass's last claim (stray expiries) with its own pair.
+    with django_assert_max_num_queries(10):
         assert services.dispatch_sweep() == len(requests)
     assert Proposal.objects.filter(request__in=requests, status="sent").count() == len(requests)
     assert not BookingRequest.objects.filter(
@@ -101,3 +103,37 @@ def test_e_mails_leave_after_the_commit_on_the_notifications_queue(
     assert [message.to for message in mail.outbox] == [[pro.user.email]]
     route = celery_app.amqp.router.route({}, "notifications.tasks.send_notification_emails")
     assert route["queue"].name == "notifications"
+
+
+def test_after_the_commit_no_device_query_for_a_pro_without_a_device(
+    clock, make_pro, customer, address, service, monkeypatch, django_assert_num_queries
+):
+    """The candidate query says whether the pro has a device to push to; without one, the
+    commit asks the database nothing more (no push is queued)."""
+    pushed = []
+    monkeypatch.setattr(
+        "notifications.services.publish_pushes", lambda ids, user_ids: pushed.append(user_ids)
+    )
+    # E-mails are queued on commit in production (tests send them in-process instead).
+    monkeypatch.setattr("notifications.services.publish_emails", lambda ids: None)
+    without = make_pro(score=90)
+    request = services.booking_request_create(
+        customer=customer, address=address, service=service, start=at(3, 10)
+    )
+    with TestCase.captureOnCommitCallbacks() as callbacks:
+        tasks.dispatch_request(request.pk)
+    with django_assert_num_queries(0):
+        for callback in callbacks:
+            callback()
+    assert sent_to(request) == [without.pk] and pushed == []
+
+    with_device = make_pro(score=95)
+    PushSubscription.objects.create(
+        user=with_device.user, endpoint="https://push.example/1", p256dh="k", auth="a"
+    )
+    other = services.booking_request_create(
+        customer=customer, address=address, service=service, start=at(4, 10)
+    )
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        tasks.dispatch_request(other.pk)
+    assert sent_to(other) == [with_device.pk] and pushed == [{with_device.user_id}]
