@@ -16,7 +16,7 @@ def _withdraw_on_suspension(sender, pro, by=None, **kwargs):
 class BookingsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "bookings"
-    verbose_name = _("Réservations")
+    verbose_name = _("Demandes et réservations")
 
     # What support needs on dispatch (collected into the Support role by wecasa.roles): see
     # and act on requests, proposals, bookings and timelines.

@@ -73,7 +73,8 @@ def test_header_and_app_names_name_the_product_in_french(support):
     html = _html(support, reverse("admin:index"))
     assert "Wecasa — support" in html
     assert "Django administration" not in html and "Administration de Django" not in html
-    for app_name in ("Réservations", "Clients", "Pros", "Paiements et virements", "Catalogue"):
+    apps = ("Demandes et réservations", "Clients", "Pros", "Paiements et virements", "Catalogue")
+    for app_name in apps:
         assert app_name in html
 
 
