@@ -284,8 +284,12 @@ class World:
         time_off = TimeOff.objects.create(
             pro=self.pro, start_date=at(20, 0).date(), end_date=at(21, 0).date()
         )
-        customer_note = Notification.objects.create(user=self.customer.user, kind="t", title="t")
-        pro_note = Notification.objects.create(user=self.pro.user, kind="t", title="t")
+        customer_note = Notification.objects.create(
+            user=self.customer.user, kind="t", params={"legacy": {"title": "t", "body": ""}}
+        )
+        pro_note = Notification.objects.create(
+            user=self.pro.user, kind="t", params={"legacy": {"title": "t", "body": ""}}
+        )
         calendar = calendar_feed_for(user=self.pro.user)
         report = f"?kind={Report.Kind.PROPOSAL}&id={proposal.pk}"
         # key -> (URL kwargs, query string)
