@@ -154,7 +154,8 @@ def test_pro_signs_up_completes_settings_and_is_activated_by_support(
     page.fill("input[name=iban]", "FR14 2004 1010 0505 0001 3M02 606")
     page.check("input[value=monthly]")
     page.click("form.card button[type=submit]")
-    expect(page.locator("#bank-summary")).to_contain_text("2606")
+    expect(page.locator("#bank-summary")).to_contain_text("2 606")
+    expect(page.locator("#bank-summary")).not_to_contain_text("2004 1010")
     screenshot("pros-10-bank")
 
     # Personal link: locked before the first session.
