@@ -89,7 +89,10 @@ def _proposal_still_answerable(user, now) -> Q:
     return Q(data__proposal__in=open_ids)
 
 
-unread_rule("proposal_taken", "proposal_cancelled")(lambda user, now: kinds.none_counts())
+@unread_rule("proposal_taken", "proposal_cancelled")
+def _withdrawal_news_never_counts(user, now) -> Q:
+    """Listed (and pushed), but nothing is left to do: the bell does not count it."""
+    return kinds.none_counts()
 
 
 def tell_pro_gone(proposal_or_counter, request, *, cancelled: bool) -> None:
