@@ -18,8 +18,9 @@ logger = logging.getLogger(__name__)
 
 @shared_task(name="bookings.tasks.dispatch_request", ignore_result=True)
 def dispatch_request(request_id: int) -> None:
-    """One engine step for one request: expire due proposals, open the next wave."""
-    engine.booking_request_advance(request_id=request_id, only_if_due=True)
+    """One engine step for this request if due (expire due proposals, open the next wave), with
+    other due requests in the same set-based step (engine.booking_request_wake)."""
+    engine.booking_request_wake(request_id=request_id)
 
 
 @shared_task(name="bookings.tasks.dispatch_requests", ignore_result=True)

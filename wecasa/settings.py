@@ -390,6 +390,8 @@ DISPATCH_WAVES = [
 # per batch) and yields after this many seconds, below the 30 s beat: the next pass goes on.
 DISPATCH_SWEEP_BATCH = env.int("DISPATCH_SWEEP_BATCH", default=100)
 DISPATCH_SWEEP_SECONDS = env.float("DISPATCH_SWEEP_SECONDS", default=20.0)
+# A wake-up also steps up to this many other due requests in its transaction (bursts).
+DISPATCH_WAKE_BATCH = env.int("DISPATCH_WAKE_BATCH", default=20)
 PRO_DEFAULT_SCORE = 50
 
 # --- Web push and the live dashboard (notifications/vapid.py, push.py, live.py) ----------------

@@ -46,6 +46,24 @@ def booking_request_advance(
         return steps.advance([request], now=now, only_if_due=only_if_due) == 1
 
 
+def booking_request_wake(*, request_id: int) -> int:
+    """A wake-up (the dispatch_request task): one step for this request if it is due (waiting
+    for its lock) and, in the same set-based step, for up to DISPATCH_WAKE_BATCH other due
+    requests nobody holds (SKIP LOCKED), soonest due first. Under a burst of wake-ups one
+    transaction then serves many requests at a batch's fixed statement count, and the later
+    wake-ups of those requests find them no longer due; a request is never stepped before its
+    due time. Returns how many requests were processed."""
+    with bound_booking_request(request_id), transaction.atomic():  # its id on every log line
+        now = clock.now()
+        request, others = steps.lock_for_wake(
+            request_id, now=now, others=settings.DISPATCH_WAKE_BATCH
+        )
+        requests = ([request] if request is not None else []) + others
+        if not requests:
+            return 0
+        return steps.advance(requests, now=now, only_if_due=True)
+
+
 def booking_requests_advance(*, request_ids: list[int]) -> int:
     """One step for each of these requests that is due, in one transaction (the wake-up of a
     sweep batch); requests another transaction holds are skipped (the sweep covers them).

@@ -94,31 +94,49 @@ _ASYNC_COMMIT = "SET LOCAL synchronous_commit = off;\n"
 
 
 def _lock(where: str, order: str, params: dict, *, skip_locked: bool) -> list[BookingRequest]:
-    sql = _LOCK.format(where=where, order=order, skip=" SKIP LOCKED" if skip_locked else "")
-    requests = []
+    return _lock_parts([(where, order, skip_locked)], params)[0]
+
+
+def _lock_parts(parts: list[tuple[str, str, bool]], params: dict) -> list[list[BookingRequest]]:
+    """Each part's locking read (where, order, skip_locked; its limit is `%(limit_<i>)s`), in
+    one round trip and in this order; the requests each part found."""
+    sql = _ASYNC_COMMIT + ";\n".join(
+        _LOCK.replace("%(limit)s", f"%(limit_{index})s").format(
+            where=where, order=order, skip=" SKIP LOCKED" if skip_locked else ""
+        )
+        for index, (where, order, skip_locked) in enumerate(parts)
+    )
+    found = []
     with connection.cursor() as cursor:
-        cursor.execute(_ASYNC_COMMIT + sql, params)
-        cursor.nextset()  # past the SET's empty result
-        names = [column.name for column in cursor.description]
-        for row in cursor.fetchall():
-            values = dict(zip(names, row, strict=True))
-            request = BookingRequest.from_db(
-                connection.alias, _REQUEST_FIELDS, [values[f] for f in _REQUEST_FIELDS]
-            )
-            request.address = Address.from_db(
-                connection.alias,
-                _ADDRESS_FIELDS,
-                [values["address__" + f] for f in _ADDRESS_FIELDS],
-            )
-            request.service = Service.from_db(
-                connection.alias,
-                _SERVICE_FIELDS,
-                [values["service__" + f] for f in _SERVICE_FIELDS],
-            )
-            for name in _STATE:
-                setattr(request, name, values[name])
-            request.step_open_counter = values["step_open_counter"]
-            requests.append(request)
+        cursor.execute(sql, params)
+        for _part in parts:
+            cursor.nextset()  # past the SET's (or the previous part's) result
+            found.append(_requests_of(cursor))
+    return found
+
+
+def _requests_of(cursor) -> list[BookingRequest]:
+    requests = []
+    names = [column.name for column in cursor.description]
+    for row in cursor.fetchall():
+        values = dict(zip(names, row, strict=True))
+        request = BookingRequest.from_db(
+            connection.alias, _REQUEST_FIELDS, [values[f] for f in _REQUEST_FIELDS]
+        )
+        request.address = Address.from_db(
+            connection.alias,
+            _ADDRESS_FIELDS,
+            [values["address__" + f] for f in _ADDRESS_FIELDS],
+        )
+        request.service = Service.from_db(
+            connection.alias,
+            _SERVICE_FIELDS,
+            [values["service__" + f] for f in _SERVICE_FIELDS],
+        )
+        for name in _STATE:
+            setattr(request, name, values[name])
+        request.step_open_counter = values["step_open_counter"]
+        requests.append(request)
     return requests
 
 
@@ -126,9 +144,23 @@ def lock_for_step(request_id: int, *, now: datetime, skip_locked: bool = False):
     """The request, locked, with its step state; None when it is gone or (with `skip_locked`)
     another transaction holds it."""
     found = _lock(
-        "r.id = %(id)s", "r.id", {"id": request_id, "now": now, "limit": 1}, skip_locked=skip_locked
+        "r.id = %(id)s",
+        "r.id",
+        {"id": request_id, "now": now, "limit_0": 1},
+        skip_locked=skip_locked,
     )
     return found[0] if found else None
+
+
+def lock_for_wake(request_id: int, *, now: datetime, others: int):
+    """A wake-up's requests, in one round trip: the request, locked (waiting for whoever holds
+    it), with its step state (None when gone), and up to `others` other due requests, soonest
+    due first, claimed with SKIP LOCKED (never waited for: no lock-order concern)."""
+    (found, due) = _lock_parts(
+        [("r.id = %(id)s", "r.id", False), (_DUE + " AND r.id <> %(id)s", _DUE_ORDER, True)],
+        {"id": request_id, "now": now, "limit_0": 1, "limit_1": others, "exclude": []},
+    )
+    return (found[0] if found else None), due
 
 
 def lock_many(request_ids: list[int], *, now: datetime) -> list[BookingRequest]:
@@ -136,19 +168,20 @@ def lock_many(request_ids: list[int], *, now: datetime) -> list[BookingRequest]:
     return _lock(
         "r.id = ANY(%(ids)s)",
         "r.id",
-        {"ids": list(request_ids), "now": now, "limit": len(request_ids)},
+        {"ids": list(request_ids), "now": now, "limit_0": len(request_ids)},
         skip_locked=True,
     )
+
+
+_DUE = "r.next_dispatch_at <= %(now)s AND NOT (r.id = ANY(%(exclude)s))"
+_DUE_ORDER = "r.next_dispatch_at"
 
 
 def claim_due(*, now: datetime, limit: int, exclude=()) -> list[BookingRequest]:
     """Up to `limit` due requests, soonest due first, locked with SKIP LOCKED (another worker's
     batch or a pro answering keeps its own); `exclude`: ids this pass already failed on."""
     return _lock(
-        "r.next_dispatch_at <= %(now)s AND NOT (r.id = ANY(%(exclude)s))",
-        "r.next_dispatch_at",
-        {"now": now, "limit": limit, "exclude": list(exclude)},
-        skip_locked=True,
+        _DUE, _DUE_ORDER, {"now": now, "limit_0": limit, "exclude": list(exclude)}, skip_locked=True
     )
 
 
@@ -160,7 +193,7 @@ def claim_stray_expiries(*, now: datetime, limit: int, exclude=()) -> list[Booki
         " WHERE q.status = 'sent' AND q.expires_at <= %(now)s)"
         " AND NOT (r.id = ANY(%(exclude)s))",
         "r.id",
-        {"now": now, "limit": limit, "exclude": list(exclude)},
+        {"now": now, "limit_0": limit, "exclude": list(exclude)},
         skip_locked=True,
     )
 

@@ -137,3 +137,31 @@ def test_after_the_commit_no_device_query_for_a_pro_without_a_device(
     with TestCase.captureOnCommitCallbacks(execute=True):
         tasks.dispatch_request(other.pk)
     assert sent_to(other) == [with_device.pk] and pushed == [{with_device.user_id}]
+
+
+def test_a_wake_up_also_steps_other_due_requests_at_the_same_cost(
+    clock, make_pro, service, settings, django_assert_max_num_queries
+):
+    """A burst of wake-ups: the first one steps its request and other due requests (up to
+    DISPATCH_WAKE_BATCH) in one set-based step; a request not due yet is left alone, and the
+    later wake-ups of the stepped requests find nothing to do."""
+    settings.DISPATCH_WAKE_BATCH = 3
+    for score in (90, 80):
+        make_pro(score=score)
+    due = []
+    for day in range(5):
+        customer, address = booking_customer()
+        request = booking_request_row(
+            customer=customer, address=address, service=service, start=at(3 + day, 10)
+        )
+        due.append(request)
+    BookingRequest.objects.filter(pk__in=[r.pk for r in due[:4]]).update(next_dispatch_at=NOW)
+    later = due.pop()
+    BookingRequest.objects.filter(pk=later.pk).update(next_dispatch_at=NOW + timedelta(hours=1))
+    with django_assert_max_num_queries(STEP_MAX_STATEMENTS):
+        tasks.dispatch_request(due[0].pk)
+    assert [len(sent_to(request)) for request in due] == [1, 1, 1, 1]
+    assert sent_to(later) == []
+    with django_assert_max_num_queries(3):  # the lock, nothing due: no write
+        tasks.dispatch_request(due[1].pk)
+    assert [len(sent_to(request)) for request in due] == [1, 1, 1, 1]
