@@ -3,6 +3,14 @@
 Two transactions that lock the same rows in the same order queue instead of deadlocking,
 so every transition locks along `LOCK_ORDER` and never goes back up it:
 
+0. before any of these, the customer's account, only by the transactions that create or
+   end a customer's requests: the user row, then the customer row. Account closure
+   (privacy.erasure) takes both FOR UPDATE, blacklisting (customers.services) the customer
+   row FOR UPDATE, then they end the open requests (step 1 on); creating a request
+   (services.requests.lock_customer_for_new_request) takes both FOR NO KEY UPDATE and
+   re-checks the account under them before inserting, so no request is left open after a
+   closure or a blacklisting (tests/concurrency/test_closure_race.py). Nothing that already
+   holds a request lock takes these rows;
 1. the booking request (`lock_request`): every transition on a request starts here, which
    also makes "first accept wins" a plain re-check under this lock;
 2. the request's proposal, counter-offer or booking row (`lock_proposal_for`,

@@ -4,12 +4,14 @@ declines."""
 
 from datetime import datetime, timedelta
 
+from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from core import clock, metrics
-from core.errors import InvalidInput, NotFound
+from core.errors import InvalidInput, NotAllowed, NotFound
 from core.text import clean_text
+from customers.models import Customer
 from customers.selectors import ensure_can_book, has_payment_method
 from pros.models import Pro
 from pros.selectors import personal_link_opens
@@ -61,6 +63,26 @@ def customer_ensure_may_book(*, customer) -> None:
     """Refuse (403 customer_blacklisted) a customer who may not book. The API calls it before
     validating the input, so that refusal comes first there too."""
     ensure_can_book(customer)
+
+
+def lock_customer_for_new_request(customer) -> None:
+    """Step 0 of bookings.locking, the account: the customer's user row, then their customer
+    row, FOR NO KEY UPDATE; then re-check on those fresh rows that they may still book.
+    Account closure (privacy.erasure: both rows FOR UPDATE, same order) and blacklisting (the
+    customer row FOR UPDATE) end the customer's open requests under those locks, so a new
+    request is either inserted before them (and they end it) or refused after them: 403
+    `account_closed` / `customer_blacklisted`. The caller's `customer` may be stale."""
+    is_active = (
+        get_user_model()
+        .objects.select_for_update(no_key=True)
+        .filter(pk=customer.user_id)
+        .values_list("is_active", flat=True)
+        .first()
+    )
+    fresh = Customer.objects.select_for_update(no_key=True).get(pk=customer.pk)
+    if not is_active:
+        raise NotAllowed(_("Ce compte est fermé."), code="account_closed")
+    ensure_can_book(fresh)
 
 
 def _check_address(address, customer) -> None:
@@ -141,6 +163,7 @@ def booking_request_create(
         raise NoProInArea()
 
     with transaction.atomic():
+        lock_customer_for_new_request(customer)
         request = insert_open_request(
             customer=customer,
             service=service,
@@ -206,6 +229,7 @@ def pro_session_propose(
     if pro_busy_overlaps(pro=pro, start=start, end=end):
         raise AgendaConflict()
     with transaction.atomic():
+        lock_customer_for_new_request(customer)
         deadline = booking_deadline(start)
         request = insert_open_request(
             customer=customer,
