@@ -41,3 +41,76 @@ class DataExport(models.Model):
 
     def __str__(self):
         return f"export #{self.pk} user #{self.user_id} ({self.status})"
+
+
+class BlacklistCarryOver(models.Model):
+    """What a blacklisted customer's closed account keeps, for the legitimate interest of the
+    pros who reported them (GDPR art. 6(1)(f)): keyed hashes (HMAC, privacy.blacklist_keys) of
+    the e-mail address and phone number it had — not the address or number themselves — linked
+    to the closed customer row and the reports that led to the blacklisting. A new customer
+    account with the same e-mail or phone is blacklisted again (`relinked_customer`). Deleted
+    `PRIVACY_BLACKLIST_CARRY_OVER_DAYS` after the closure (privacy.retention)."""
+
+    closed_customer = models.ForeignKey(
+        "customers.Customer",
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("compte fermé"),
+    )
+    email_hmac = models.CharField(max_length=64, db_index=True, verbose_name=_("empreinte e-mail"))
+    phone_hmac = models.CharField(
+        max_length=64, blank=True, db_index=True, verbose_name=_("empreinte téléphone")
+    )
+    # The blacklisting reports (feedback.Report ids), for support.
+    report_ids = models.JSONField(default=list, blank=True, verbose_name=_("signalements"))
+    blacklisted_at = models.DateTimeField(null=True, blank=True, verbose_name=_("liste noire le"))
+    created_at = models.DateTimeField(default=timezone.now, verbose_name=_("fermé le"))
+    expires_at = models.DateTimeField(db_index=True, verbose_name=_("supprimé le"))
+    relinked_customer = models.ForeignKey(
+        "customers.Customer",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("nouveau compte"),
+    )
+    relinked_at = models.DateTimeField(null=True, blank=True, verbose_name=_("relié le"))
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("liste noire d'un compte fermé")
+        verbose_name_plural = _("listes noires de comptes fermés")
+
+    def __str__(self):
+        return f"blacklist carry-over #{self.pk} (customer #{self.closed_customer_id})"
+
+
+class CardDetach(models.Model):
+    """A saved card of a closed account to detach at the payment provider (so it can never be
+    charged again). Tried on commit of the closure; a failure stays `done_at` null and the
+    retention job tries again (`attempts`, `last_error`)."""
+
+    payment_method = models.OneToOneField(
+        "customers.PaymentMethod",
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("moyen de paiement"),
+    )
+    created_at = models.DateTimeField(default=timezone.now, verbose_name=_("demandé le"))
+    attempts = models.PositiveSmallIntegerField(default=0, verbose_name=_("essais"))
+    last_error = models.CharField(max_length=200, blank=True, verbose_name=_("dernière erreur"))
+    done_at = models.DateTimeField(null=True, blank=True, verbose_name=_("retiré le"))
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("carte à retirer chez le prestataire")
+        verbose_name_plural = _("cartes à retirer chez le prestataire")
+        indexes = [
+            models.Index(
+                fields=["id"], name="card_detach_pending", condition=models.Q(done_at__isnull=True)
+            )
+        ]
+
+    def __str__(self):
+        return f"card detach #{self.pk} (payment method #{self.payment_method_id})"
