@@ -543,10 +543,21 @@ MESSAGE_RETENTION_DAYS = env.int("MESSAGE_RETENTION_DAYS", default=395)
 MASKED_ORIGINAL_RETENTION_DAYS = env.int("MASKED_ORIGINAL_RETENTION_DAYS", default=30)
 # Messages of support conversations: this long after they were written.
 SUPPORT_MESSAGE_RETENTION_DAYS = env.int("SUPPORT_MESSAGE_RETENTION_DAYS", default=3 * 365)
+# Identity documents never reviewed (an abandoned application): this long after the upload;
+# every pending document of a closed account goes at the next run.
+PENDING_DOCUMENT_RETENTION_DAYS = env.int("PENDING_DOCUMENT_RETENTION_DAYS", default=90)
+# A blacklisted customer's closed account: keyed hashes of its e-mail/phone kept this long so
+# a new account with them is blacklisted again (privacy.blacklist_carry_over).
+PRIVACY_BLACKLIST_CARRY_OVER_DAYS = env.int("PRIVACY_BLACKLIST_CARRY_OVER_DAYS", default=3 * 365)
+# Key of those hashes (HMAC-SHA256, key derived with a salt). Empty: SECRET_KEY. Set it in
+# production so rotating SECRET_KEY does not lose the carry-overs.
+PRIVACY_HASH_KEY = env("PRIVACY_HASH_KEY", default="")
 RETENTION_BATCH = env.int("RETENTION_BATCH", default=500)
 if (
     min(
         ID_DOCUMENT_RETENTION_DAYS,
+        PENDING_DOCUMENT_RETENTION_DAYS,
+        PRIVACY_BLACKLIST_CARRY_OVER_DAYS,
         MESSAGE_RETENTION_DAYS,
         MASKED_ORIGINAL_RETENTION_DAYS,
         SUPPORT_MESSAGE_RETENTION_DAYS,
