@@ -175,6 +175,12 @@ class PaymentGateway(ABC):
         """Check the payment method is a usable card of this customer (attach it if it is not
         attached yet); return its details. Raises CardDeclined or InvalidInput."""
 
+    @abstractmethod
+    def detach_payment_method(self, *, payment_method_id: str) -> None:
+        """Detach a saved card from its provider-side customer: it can never be charged again
+        (account closure). Idempotent: a card already detached, or unknown, counts as done.
+        Raises GatewayUnavailable when the provider cannot be reached (the caller retries)."""
+
     # --- charges (idempotency key "wecasa-charge-<id>-<attempt>") ----------------------------
 
     @abstractmethod

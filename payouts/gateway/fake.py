@@ -115,6 +115,13 @@ class FakeGateway(PaymentGateway):
             exp_year=exp_year,
         )
 
+    def detach_payment_method(self, *, payment_method_id: str) -> None:
+        self._put(f"detached_{payment_method_id}", "pm_detached", {"detached": True})
+
+    def is_detached(self, payment_method_id: str) -> bool:
+        """For tests and the demo: was this card detached?"""
+        return self._get(f"detached_{payment_method_id}") is not None
+
     # --- charges ----------------------------------------------------------------------------
 
     def charge_off_session(

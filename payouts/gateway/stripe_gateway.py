@@ -126,6 +126,23 @@ class StripeGateway(PaymentGateway):
             exp_year=card.exp_year,
         )
 
+    def detach_payment_method(self, *, payment_method_id: str) -> None:
+        """`PaymentMethod.detach`; Stripe refuses (invalid request) a card that is not attached
+        (any more) or unknown: done already."""
+
+        class AlreadyDetached(Exception):
+            pass
+
+        try:
+            self._call(
+                self.client.v1.payment_methods.detach,
+                payment_method_id,
+                options={"idempotency_key": f"wecasa-detach-{payment_method_id}"},
+                invalid=AlreadyDetached(),
+            )
+        except AlreadyDetached:
+            logger.info("stripe: payment method %s was not attached", payment_method_id)
+
     # --- charges ----------------------------------------------------------------------------
 
     def _payment_result(self, intent, *, failure_code: str = "") -> PaymentResult:
