@@ -36,6 +36,8 @@ def notify(
     """
     if not kinds.is_registered(kind):
         raise ValueError(f"no renderer for notification kind {kind!r}")
+    if not user.is_active:  # a closed account (privacy.erasure): nothing recorded or sent
+        return Notification(user=user, kind=kind, params=params or {})
     notification = Notification(
         user=user,
         kind=kind,
@@ -81,6 +83,7 @@ def notify_many(notifications: list[Notification], *, email: bool = True) -> lis
     """Record unsaved notifications (built by the caller: kind and parameters) in one
     statement and e-mail them, in one queued task, once the transaction commits (users
     without an e-mail address are skipped by the sender)."""
+    notifications = [n for n in notifications if _user_is_active(n)]  # closed: skipped
     if not notifications:
         return []
     created = Notification.objects.bulk_create(notifications)
@@ -88,6 +91,13 @@ def notify_many(notifications: list[Notification], *, email: bool = True) -> lis
     if email:
         _email_on_commit([notification.pk for notification in created])
     return created
+
+
+def _user_is_active(notification: Notification) -> bool:
+    """From the user object it was built with, when there is one (no query)."""
+    if not Notification.user.is_cached(notification):
+        return True
+    return notification.user.is_active
 
 
 def _email_on_commit(notification_ids: list[int]) -> None:
