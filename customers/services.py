@@ -30,7 +30,7 @@ from core.services import (  # noqa: F401 - the account services are re-exported
 from core.text import clean_text
 
 from .models import Address, Customer
-from .signals import customer_blacklisted
+from .signals import customer_blacklisted, customer_created
 
 User = get_user_model()
 
@@ -62,6 +62,7 @@ def customer_register(
             candidate.save()
             customer = Customer.objects.create(user=candidate)
             audit(action="customer.registered", subject=customer, actor=candidate)
+            customer_created.send(sender=Customer, customer=customer)
     except IntegrityError as exc:  # the same e-mail registered concurrently
         raise InvalidInput(
             fields={"email": [_("An account already exists with this e-mail address.")]}
@@ -76,6 +77,7 @@ def customer_create_for_user(*, user) -> Customer:
         customer, created = Customer.objects.get_or_create(user=user)
         if created:
             audit(action="customer.created", subject=customer, actor=user)
+            customer_created.send(sender=Customer, customer=customer)
     return customer
 
 

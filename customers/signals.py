@@ -4,3 +4,8 @@ from django.dispatch import Signal
 # Higher apps (feedback) listen to cancel the customer's open requests and future bookings;
 # customers itself knows nothing of bookings.
 customer_blacklisted = Signal()  # kwargs: customer, by, reason
+
+# Sent INSIDE the transaction that creates a customer account (sign-up, or an existing account
+# becoming a customer), so a receiver's work commits or fails with it: privacy blacklists a new
+# account that has the e-mail or phone of a blacklisted closed one.
+customer_created = Signal()  # kwargs: customer

@@ -11,3 +11,12 @@ class PrivacyConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "privacy"
     verbose_name = _("Données personnelles")
+
+    def ready(self):
+        from customers.signals import customer_created
+
+        from .blacklist_carry_over import blacklist_carry_over_relink
+
+        customer_created.connect(
+            blacklist_carry_over_relink, dispatch_uid="privacy.blacklist_carry_over_relink"
+        )

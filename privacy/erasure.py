@@ -5,8 +5,10 @@ One transaction: the user row is locked first; what forbids closing is re-checke
 (privacy.erasure_rules); the person's open work ends through the owning apps' own services
 (requests cancelled, future sessions cancelled as the customer's or the pro's cancellation,
 proposals withdrawn, the pro suspended so no rule can give them work again); identity
-documents are deleted (privacy.retention, h6); personal fields are erased
-(privacy.erasure_fields); one `privacy.account_closed` audit row says who, why and what ended.
+documents are deleted (privacy.retention, h6); a blacklisted customer's keyed e-mail/phone
+hashes are kept with their blacklisting (privacy.blacklist_carry_over); personal fields are
+erased (privacy.erasure_fields); saved cards are detached at the provider on commit
+(privacy.erasure_cards); one `privacy.account_closed` audit row says who, why and what ended.
 Bookings, charges, ledger and payouts stay for the accounts (10 years).
 
 Idempotent: closing a closed account does nothing and answers the same. Side effects (files
@@ -42,6 +44,8 @@ from pros import services as pro_services
 from pros.models import Pro
 
 from . import erasure_fields
+from .blacklist_carry_over import blacklist_carry_over_keep
+from .erasure_cards import card_detaches_queue
 from .erasure_rules import account_blockers
 from .export import data_exports_expire_for
 
@@ -102,7 +106,9 @@ def account_close(*, user, by, reason: str = "") -> bool:
             ended["documents"] = _delete_identity_documents(pro, by=by)
             photo = erasure_fields.erase_pro(pro)
         if customer is not None:
+            ended["blacklist_carry_over"] = blacklist_carry_over_keep(customer, now=now)
             erasure_fields.erase_customer(customer, now=now)
+            ended["card_detaches"] = card_detaches_queue(customer)
         ended["exports"] = data_exports_expire_for(user=user)
         language = language_of(user)
         previous_email = erasure_fields.erase_user(user)

@@ -7,6 +7,13 @@ retention" gives each period and why; docs/privacy/register.md lists the process
   personal fields (`original_name`); the row itself stays as the record that a review
   happened, when and by whom (`status`, `reviewed_at`, `reviewed_by`, `Pro.id_verified_at`),
   with `file_deleted_at` set.
+- Documents never reviewed (`pending`): identity documents `PENDING_DOCUMENT_RETENTION_DAYS`
+  after their upload (an abandoned application: the pro can upload again), and every pending
+  document of a closed account (whatever closed it) at the next run.
+- A blacklisted customer's closed account: its keyed e-mail/phone hashes
+  (privacy.blacklist_carry_over) `PRIVACY_BLACKLIST_CARRY_OVER_DAYS` after the closure.
+- Saved cards of closed accounts still attached at the payment provider (the closure's try on
+  commit failed): detached again at each run (privacy.erasure_cards) until it goes through.
 - Booking messages: `MESSAGE_RETENTION_DAYS` after the session's end; the original of a
   masked message (support's copy): `MASKED_ORIGINAL_RETENTION_DAYS` after it was sent;
   support conversations' messages: `SUPPORT_MESSAGE_RETENTION_DAYS` after they were written;
@@ -36,6 +43,10 @@ from notifications.models import Notification
 from pros.models import Document, Pro
 from pros.services import lock_pro
 
+from .erasure_cards import card_detaches_pending, card_detaches_run
+from .erasure_fields import CLOSED_EMAIL_DOMAIN
+from .models import BlacklistCarryOver
+
 logger = logging.getLogger(__name__)
 
 # Listed in the audit row and the dry run's output, per kind of data, at most.
@@ -50,6 +61,9 @@ class RetentionReport:
     dry_run: bool
     now: datetime
     id_documents: list[int] = field(default_factory=list)
+    pending_documents: list[int] = field(default_factory=list)
+    blacklist_carry_overs: list[int] = field(default_factory=list)
+    card_detaches: list[int] = field(default_factory=list)
     messages: list[int] = field(default_factory=list)
     masked_originals: list[int] = field(default_factory=list)
     support_messages: list[int] = field(default_factory=list)
@@ -58,6 +72,9 @@ class RetentionReport:
 
     KINDS = (
         "id_documents",
+        "pending_documents",
+        "blacklist_carry_overs",
+        "card_detaches",
         "messages",
         "masked_originals",
         "support_messages",
@@ -93,6 +110,22 @@ def identity_documents_due(now: datetime) -> QuerySet[Document]:
         reviewed_at__lt=now - _days("ID_DOCUMENT_RETENTION_DAYS"),
         file_deleted_at__isnull=True,
     ).order_by("pk")
+
+
+def pending_documents_due(now: datetime) -> QuerySet[Document]:
+    """Documents nobody reviewed whose file is still there: identity documents uploaded more
+    than PENDING_DOCUMENT_RETENTION_DAYS ago, and every kind for a closed account."""
+    closed = Q(pro__user__email__endswith=f"@{CLOSED_EMAIL_DOMAIN}")
+    stale_id = Q(
+        kind=Document.Kind.ID, uploaded_at__lt=now - _days("PENDING_DOCUMENT_RETENTION_DAYS")
+    )
+    return Document.objects.filter(
+        closed | stale_id, status=Document.Status.PENDING, file_deleted_at__isnull=True
+    ).order_by("pk")
+
+
+def blacklist_carry_overs_due(now: datetime) -> QuerySet[BlacklistCarryOver]:
+    return BlacklistCarryOver.objects.filter(expires_at__lte=now).order_by("pk")
 
 
 def document_files_to_retry() -> QuerySet[Document]:
@@ -208,11 +241,13 @@ def delete_identity_documents(pro: Pro, reason: str, *, actor=None, kinds=None) 
     return len(documents)
 
 
-def _delete_due_identity_documents(now: datetime, batch: int, report: RetentionReport) -> None:
+def _delete_due_documents(
+    due_now: QuerySet[Document], now: datetime, batch: int, found: list[int], reason: str
+) -> None:
     last = 0
     while True:
         with transaction.atomic():
-            due = identity_documents_due(now).filter(pk__gt=last)
+            due = due_now.filter(pk__gt=last)
             documents = list(due.select_for_update(skip_locked=True, of=("self",))[:batch])
             if not documents:
                 return
@@ -223,12 +258,12 @@ def _delete_due_identity_documents(now: datetime, batch: int, report: RetentionR
                     action="privacy.documents_deleted",
                     subject=f"pros.pro:{pro_id}",
                     data={
-                        "reason": "retention",
+                        "reason": reason,
                         "documents": [d.pk for d in documents if d.pro_id == pro_id],
-                        "kinds": [Document.Kind.ID.value],
+                        "kinds": sorted({d.kind for d in documents if d.pro_id == pro_id}),
                     },
                 )
-        report.id_documents.extend(d.pk for d in documents)
+        found.extend(d.pk for d in documents)
 
 
 def _in_batches(queryset: QuerySet, batch: int, apply) -> list[int]:
@@ -264,6 +299,11 @@ def apply_retention(*, dry_run: bool = False, now: datetime | None = None) -> Re
         report.support_messages = list(support_messages_due(now).values_list("pk", flat=True))
         report.notification_quotes = list(notification_quotes_due(now).values_list("pk", flat=True))
         report.files_retried = list(document_files_to_retry().values_list("pk", flat=True))
+        report.pending_documents = list(pending_documents_due(now).values_list("pk", flat=True))
+        report.blacklist_carry_overs = list(
+            blacklist_carry_overs_due(now).values_list("pk", flat=True)
+        )
+        report.card_detaches = list(card_detaches_pending().values_list("pk", flat=True))
         audit(
             action="privacy.retention_previewed",
             subject=RETENTION_SUBJECT,
@@ -273,7 +313,16 @@ def apply_retention(*, dry_run: bool = False, now: datetime | None = None) -> Re
 
     retry = {d.pk: d.file.name for d in document_files_to_retry()}
     report.files_retried = delete_document_files(retry) if retry else []
-    _delete_due_identity_documents(now, batch, report)
+    _delete_due_documents(identity_documents_due(now), now, batch, report.id_documents, "retention")
+    _delete_due_documents(
+        pending_documents_due(now), now, batch, report.pending_documents, "retention_pending"
+    )
+    report.blacklist_carry_overs = _in_batches(
+        blacklist_carry_overs_due(now),
+        batch,
+        lambda ids: BlacklistCarryOver.objects.filter(pk__in=ids).delete(),
+    )
+    report.card_detaches = card_detaches_run(card_detaches_pending().values_list("pk", flat=True))
     report.messages = _in_batches(
         messages_due(now), batch, lambda ids: Message.objects.filter(pk__in=ids).delete()
     )
@@ -300,6 +349,8 @@ def retention_periods() -> dict[str, int]:
     """The periods in days, for the privacy notice (one source: the settings)."""
     return {
         "id_documents": settings.ID_DOCUMENT_RETENTION_DAYS,
+        "pending_documents": settings.PENDING_DOCUMENT_RETENTION_DAYS,
+        "blacklist_carry_overs": settings.PRIVACY_BLACKLIST_CARRY_OVER_DAYS,
         "messages": settings.MESSAGE_RETENTION_DAYS,
         "masked_originals": settings.MASKED_ORIGINAL_RETENTION_DAYS,
         "support_messages": settings.SUPPORT_MESSAGE_RETENTION_DAYS,

@@ -64,6 +64,7 @@ def run(django_capture_on_commit_callbacks):
 
 def test_identity_documents_past_their_period_are_gone_from_storage_and_database(run, settings):
     settings.ID_DOCUMENT_RETENTION_DAYS = 7
+    settings.PENDING_DOCUMENT_RETENTION_DAYS = 365  # pending ones: test_retention_pending.py
     pro = ProFactory()  # onboarding: the first verified ID sets id_verified_at
     verified = _reviewed(pro, days_ago=8)
     rejected = _reviewed(pro, days_ago=8, verdict="reject")

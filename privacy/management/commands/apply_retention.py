@@ -1,5 +1,6 @@
 """`manage.py apply_retention [--dry-run] [--now ISO]`: apply the retention periods now (what the
-daily beat task does): identity documents past their period, old booking and support messages,
+daily beat task does): identity documents past their period, documents never reviewed,
+blacklist carry-overs past theirs, saved cards of closed accounts still to detach, old booking and support messages,
 masked originals, message quotes in notifications. `--dry-run` deletes nothing and prints what
 would go (counts and ids). Both are audited (`privacy.retention_applied` / `_previewed`)."""
 
@@ -11,6 +12,9 @@ from privacy.retention import LISTED_IDS, RetentionReport, apply_retention
 
 LABELS = {
     "id_documents": "identity documents (file deleted, review record kept)",
+    "pending_documents": "documents never reviewed (abandoned or closed account; file deleted)",
+    "blacklist_carry_overs": "blacklist carry-overs of closed accounts deleted",
+    "card_detaches": "saved cards of closed accounts detached at the provider",
     "messages": "booking messages deleted",
     "masked_originals": "originals of masked messages cleared",
     "support_messages": "support messages deleted",
