@@ -77,9 +77,13 @@ LIMIT v_size
 """
 )
 
-# Favourites (rank 0) and past pros (rank 1) of the customer.
-_PRIORITY = """
-SELECT array_agg(pro_id), array_agg(rank) FROM (
+# Favourites (rank 0) and past pros (rank 1) of the customer, and the customer's own pro id
+# (they are never asked), in one statement.
+_PRIORITY = (
+    """
+SELECT array_agg(pro_id), array_agg(rank), """
+    + _OWN_PRO
+    + """ FROM (
     SELECT pro_id, MIN(rank) AS rank FROM (
         SELECT f.pro_id, %(rank_favorite)s AS rank FROM bookings_favorite f
         WHERE f.customer_id = %(customer)s
@@ -89,6 +93,7 @@ SELECT array_agg(pro_id), array_agg(rank) FROM (
     ) s GROUP BY pro_id
 ) priority
 """
+)
 
 # The ranked candidates: a PL/pgSQL loop walks the index chunk by chunk (the number wanted + 2:
 # when everybody is eligible one chunk is enough, and PL/pgSQL fetches a query's rows 10 at a
@@ -119,12 +124,9 @@ DECLARE
 BEGIN
     """
     + _PRIORITY
-    + """ INTO v_priority, v_priority_rank;
+    + """ INTO v_priority, v_priority_rank, v_own;
     v_priority := coalesce(v_priority, '{}');
     v_priority_rank := coalesce(v_priority_rank, '{}');
-    SELECT """
-    + _OWN_PRO
-    + """ INTO v_own;
     WHILE NOT v_done LOOP
         v_read := 0;
         FOR r IN """
