@@ -1,7 +1,9 @@
 """ASGI entry point: what serves the site (uvicorn; gunicorn's uvicorn worker in production).
 
-ASGI lets the dashboard's event stream (notifications.views_live) stay open without holding a
-thread; every other view runs as before (sync views in a thread pool).
+/pro/live, the dashboard's event stream, goes to a small ASGI app of its own
+(notifications.views_live.LiveStreamApp) before Django: an open stream holds neither a thread
+nor a database connection, only a socket and a coroutine on the event loop. Every other request
+goes to Django as before (sync views in a thread pool).
 """
 
 import os
@@ -19,4 +21,20 @@ warnings.filterwarnings(
     "ignore", message="StreamingHttpResponse must consume synchronous iterators"
 )
 
-application = get_asgi_application()
+django_application = get_asgi_application()
+
+# After Django is set up (get_asgi_application): these import models.
+from django.urls import reverse  # noqa: E402
+
+from notifications.views_live import LiveStreamApp  # noqa: E402
+from pros.selectors import pro_for  # noqa: E402
+
+LIVE_PATH = reverse("notifications:live")  # /pro/live
+live_stream = LiveStreamApp(may_listen=lambda user: pro_for(user) is not None)
+
+
+async def application(scope, receive, send):
+    if scope["type"] == "http" and scope["path"] == LIVE_PATH:
+        await live_stream(scope, receive, send)
+    else:
+        await django_application(scope, receive, send)

@@ -1,10 +1,12 @@
 """The dashboard's live stream under a real ASGI server (uvicorn): a notification committed for
 a pro reaches their open stream at once as an event with its id; a reconnecting page gets
-what it missed from the database; heartbeats; the stream ends by itself; a signed-out user,
-a WSGI server or a Redis outage get no stream (the page polls)."""
+what it missed from the database; heartbeats; the stream ends by itself; a signed-out,
+inactive or non-pro user, a WSGI server or a Redis outage get no stream (the page polls);
+open streams hold no thread of the server, and a closed one stops listening."""
 
 import http.client
 import json
+import threading
 import time
 import uuid
 
@@ -15,7 +17,7 @@ from django.test import Client
 from notifications import live
 from notifications.models import Notification
 from notifications.services import notify
-from tests.factories import UserFactory
+from tests.factories import ProFactory, UserFactory
 from tests.notifications.asgi_server import AsgiServer
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -31,6 +33,10 @@ def _own_channels(settings):
 def server():
     with AsgiServer() as running:
         yield running
+
+
+def _pro_user():
+    return ProFactory(bare_active=True).user
 
 
 def _session_cookie(user) -> str:
@@ -76,11 +82,13 @@ class EventStream:
 
 
 def test_a_committed_notification_reaches_the_open_stream_at_once(server):
-    pro_user, someone_else = UserFactory(), UserFactory()
+    pro_user, someone_else = _pro_user(), UserFactory()
     stream = EventStream(server, cookie=_session_cookie(pro_user))
     assert stream.response.status == 200
     assert stream.response.getheader("Content-Type") == "text/event-stream"
     assert stream.response.getheader("Cache-Control") == "no-cache"
+    assert stream.response.getheader("X-Accel-Buffering") == "no"
+    assert stream.response.getheader("X-Content-Type-Options") == "nosniff"
     assert stream.next_block().startswith("retry: 3000")
 
     notify(user=someone_else, kind="test_text", params={"title": "Not for this stream"})
@@ -107,7 +115,7 @@ def test_a_committed_notification_reaches_the_open_stream_at_once(server):
 
 
 def test_a_reconnecting_page_gets_what_it_missed(server):
-    user = UserFactory()
+    user = _pro_user()
     seen = notify(user=user, kind="proposal_new", params={"title": "Seen"})
     missed = [
         notify(user=user, kind="proposal_taken", params={"title": f"Missed {n}"}) for n in range(2)
@@ -123,7 +131,7 @@ def test_a_reconnecting_page_gets_what_it_missed(server):
 def test_heartbeats_keep_the_stream_open_and_it_ends_by_itself(server, settings):
     settings.LIVE_HEARTBEAT_SECONDS = 0.2
     settings.LIVE_STREAM_SECONDS = 1.0
-    stream = EventStream(server, cookie=_session_cookie(UserFactory()))
+    stream = EventStream(server, cookie=_session_cookie(_pro_user()))
     blocks = []
     started = time.monotonic()
     with pytest.raises(EOFError):
@@ -136,10 +144,44 @@ def test_heartbeats_keep_the_stream_open_and_it_ends_by_itself(server, settings)
 def test_signed_out_no_stream(server):
     stream = EventStream(server)
     assert stream.response.status == 204
+    assert stream.response.getheader("X-Content-Type-Options") == "nosniff"
+
+
+def test_no_stream_for_an_inactive_user_or_a_customer(server):
+    inactive = _pro_user()
+    cookie = _session_cookie(inactive)
+    inactive.is_active = False
+    inactive.save(update_fields=["is_active"])
+    assert EventStream(server, cookie=cookie).response.status == 204
+    customer = UserFactory()  # signed in, no pro profile
+    assert EventStream(server, cookie=_session_cookie(customer)).response.status == 204
+    assert EventStream(server, cookie="sessionid=not-a-session").response.status == 204
+
+
+def test_open_streams_hold_no_thread_and_a_closed_one_stops_listening(server):
+    """The server runs in this process (uvicorn in a thread): its threads are ours to count."""
+    users = [_pro_user() for _ in range(3)]
+    cookies = [_session_cookie(user) for user in users]
+    EventStream(server, cookie=cookies[0]).close()  # the pooled threads exist from now on
+    time.sleep(0.3)
+    threads = threading.active_count()
+    streams = [EventStream(server, cookie=cookie) for cookie in cookies * 5]  # 15 streams
+    for stream in streams:
+        assert stream.next_block().startswith("retry:")
+    time.sleep(0.3)
+    assert threading.active_count() <= threads + 2  # not one per stream
+    channels = {live.channel_for(user.pk) for user in users}
+    [hub] = [hub for hub in live._hubs.values() if channels <= set(hub._listeners)]
+    for stream in streams:
+        stream.close()
+    deadline = time.monotonic() + 5
+    while hub._listeners and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert hub._listeners == {}
 
 
 def test_a_wsgi_server_never_holds_a_stream(client):
-    client.force_login(UserFactory())
+    client.force_login(_pro_user())
     assert client.get("/pro/live").status_code == 204
 
 
@@ -147,7 +189,7 @@ def test_without_redis_the_stream_is_refused_and_publishing_is_harmless(server, 
     settings.LIVE_REDIS_URL = "redis://127.0.0.1:1/0"  # nothing listens there
     live._publisher.cache_clear()
     try:
-        user = UserFactory()
+        user = _pro_user()
         notify(user=user, kind="proposal_new", params={"title": "Still recorded"})
         assert Notification.objects.filter(user=user).count() == 1
         stream = EventStream(server, cookie=_session_cookie(user))
