@@ -776,9 +776,12 @@ def _rate_through_worker(ids, due_at):
 
 
 def measure_step_rate(customers, service):
-    """Steps per second through one worker process (`--pool solo`: one step at a time) for
+    """Steps per second through one worker process (`--pool solo`: one task at a time) for
     requests that each get their first proposal, against the same worker's rate of empty
-    steps (a closed request with a stale due time: lock, clear, commit), same run."""
+    steps (a closed request with a stale due time: lock, clear, commit), same run. A burst of
+    wake-ups, as at a busy hour: each wake-up also steps up to DISPATCH_WAKE_BATCH other due
+    requests in its transaction (bookings.dispatch.engine.booking_request_wake), and the later
+    wake-ups of those find nothing due."""
     paris = [c for c in customers if c.bench_metro == "Paris"]
     half = len(paris) // 2
     closed, due_at = _step_requests(paris[:half], service, STEP_REQUESTS, status="cancelled")
