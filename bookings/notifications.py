@@ -168,6 +168,27 @@ def _render_session_declined(params):
     return _("Session declined by the customer: %(service)s on %(when)s") % _texts(params), ""
 
 
+def tell_pro_access_details_changed(request, booking) -> None:
+    """The customer changed the access details of the pro's confirmed booking. Never the details
+    themselves (a notification is e-mailed and pushed): only that they changed, and where to
+    read them (the booking's page, bookings.rules.pro_sees_access_details)."""
+    notify(
+        user=booking.pro.user,
+        kind="access_details_changed",
+        params=_session(request, booking.start),
+        url=reverse("bookings:booking", args=[booking.pk]),
+        data={"booking": booking.pk, "request": request.pk},
+    )
+
+
+@renderer("access_details_changed")
+def _render_access_details_changed(params):
+    title = _("Le client a mis à jour les informations d'accès")
+    return title, _("%(service)s le %(when)s : consultez-les sur la fiche de la séance.") % (
+        _texts(params)
+    )
+
+
 # --- to customers -------------------------------------------------------------------------------
 
 

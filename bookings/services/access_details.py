@@ -1,13 +1,14 @@
 """A customer changes the access details of a request (door code, floor, intercom): while it
-is open, or booked and confirmed. Only the booked pro reads them (bookings.rules), so nobody
-is notified; the timeline records that they changed, never what they say."""
+is open, or booked and confirmed. Only the booked pro reads them (bookings.rules): once the
+booking is confirmed, that pro is told they changed (never what they say, nor anyone else);
+the timeline records that they changed, never what they say."""
 
 from django.db import transaction
 
 from core.errors import NotFound
 from core.text import clean_text
 
-from .. import events
+from .. import events, notifications
 from ..errors import RequestUnavailable
 from ..locking import lock_request
 from ..models import Booking, BookingRequest
@@ -37,4 +38,6 @@ def booking_request_access_details_set(
         request.access_details = access_details
         request.save(update_fields=["access_details"])
         events.access_details_changed(request=request, actor=customer.user)
+        if booking is not None:  # editable with a booking: it is confirmed
+            notifications.tell_pro_access_details_changed(request, booking)
         return request
