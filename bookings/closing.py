@@ -26,11 +26,13 @@ def withdraw_open(
     keep=None,
     only_pro=None,
     reason: str = "",
+    tell_pros: bool = True,
 ) -> int:
     """Withdraw the request's sent proposals and lapse its open counter-offers, telling each
-    pro (`cancelled`: "request cancelled", else "no longer available"), except `keep`; only
-    `only_pro`'s when given. The request must be locked; its answers are locked after it.
-    Returns how many were withdrawn or lapsed."""
+    pro (`cancelled`: "request cancelled", else "no longer available") unless `tell_pros` is
+    False (the pro's own suspension: they were told once, not per proposal), except `keep`;
+    only `only_pro`'s when given. The request must be locked; its answers are locked after
+    it. Returns how many were withdrawn or lapsed."""
     proposals, counters = lock_open_answers(request, pro=only_pro)
     count = 0
     for proposal in proposals:
@@ -40,7 +42,8 @@ def withdraw_open(
         proposal.answered_at = now
         proposal.save(update_fields=["status", "answered_at"])
         events.proposal_withdrawn(request=request, proposal=proposal, actor=actor, reason=reason)
-        notifications.tell_pro_gone(proposal, request, cancelled=cancelled)
+        if tell_pros:
+            notifications.tell_pro_gone(proposal, request, cancelled=cancelled)
         count += 1
     for counter in counters:
         if isinstance(keep, CounterOffer) and counter.pk == keep.pk:
@@ -51,7 +54,8 @@ def withdraw_open(
         events.counter_offer_lapsed(
             request=request, counter_offer=counter, actor=actor, reason=reason
         )
-        notifications.tell_pro_gone(counter, request, cancelled=cancelled)
+        if tell_pros:
+            notifications.tell_pro_gone(counter, request, cancelled=cancelled)
         count += 1
     return count
 

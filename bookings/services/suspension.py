@@ -1,6 +1,8 @@
 """What a suspension does to the pro's open work (the receiver of pros.signals.pro_suspended
 calls this): their open proposals and counter-offers end and each freed place goes to the next
-candidate; the sessions they set up that await the customer are cancelled."""
+candidate; the sessions they set up that await the customer are cancelled. The pro is not
+told about each withdrawn proposal or counter-offer: the suspension notice says it all
+(pros.notifications)."""
 
 from django.db import transaction
 
@@ -36,7 +38,13 @@ def pro_proposals_withdraw(*, pro, by=None) -> int:
             request = lock_request(request_id)
             now = clock.now()
             withdrawn += withdraw_open(
-                request, now=now, cancelled=False, actor=by, only_pro=pro, reason="pro_unavailable"
+                request,
+                now=now,
+                cancelled=False,
+                actor=by,
+                only_pro=pro,
+                reason="pro_unavailable",
+                tell_pros=False,
             )
             if request.status == Status.DISPATCHING:
                 free_place(request, now=now)

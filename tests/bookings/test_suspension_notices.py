@@ -1,0 +1,58 @@
+"""A suspended pro is told once (the suspension notice), not once per withdrawn proposal or
+counter-offer; a withdrawal for any other reason still tells the pro."""
+
+from datetime import timedelta
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from bookings import services
+from notifications.models import Notification
+from pros.services import pro_suspend
+from tests.bookings.helpers import at, sent_to
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def support():
+    return get_user_model().objects.create_user(
+        email="support@example.com", password="x", is_staff=True
+    )
+
+
+def test_a_suspended_pro_gets_the_suspension_notice_only(
+    clock, book, make_pro, support, mailoutbox, django_capture_on_commit_callbacks
+):
+    pro = make_pro(score=90)
+    other = make_pro(score=80)
+    requests = [book(at(4, 10)), book(at(5, 10))]  # far ahead: one pro at a time
+    assert [sent_to(request) for request in requests] == [[pro.pk], [pro.pk]]
+    # A counter-offer on a third request: it lapses too.
+    third = book(at(6, 10))
+    proposal = third.proposals.get(pro=pro)
+    services.proposal_counter(proposal=proposal, pro=pro, start=third.start + timedelta(hours=3))
+    Notification.objects.filter(user=pro.user).delete()
+    mailoutbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        pro_suspend(pro=pro, by=support, reason="Absences répétées")
+
+    assert list(Notification.objects.filter(user=pro.user).values_list("kind", flat=True)) == [
+        "pro_suspended"
+    ]
+    assert [message.to for message in mailoutbox if pro.user.email in message.to] == [
+        [pro.user.email]
+    ]
+    for request in requests:
+        assert request.proposals.get(pro=pro).status == "withdrawn"
+    assert third.counter_offers.get(pro=pro).status == "lapsed"
+    assert not other.user.notifications.filter(kind="proposal_taken").exists()
+
+
+def test_a_withdrawal_for_another_reason_still_tells_the_pro(clock, book, make_pro, customer):
+    pro = make_pro()
+    request = book(at(4, 10))
+    assert sent_to(request) == [pro.pk]
+    services.booking_request_cancel(request=request, by=customer.user)
+    assert Notification.objects.filter(user=pro.user, kind="proposal_cancelled").count() == 1
