@@ -1,0 +1,1 @@
+"""Helpers of bench/live_dashboards.py (settings, server, load, report)."""
