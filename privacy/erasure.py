@@ -94,8 +94,9 @@ def account_close(*, user, by, reason: str = "") -> bool:
             raise AccountClosureBlocked(" ".join(blocker.message for blocker in blockers))
         now = clock.now()
         ended: dict[str, list] = {}
-        # FOR UPDATE on the customer row: a request being inserted for them (its foreign key
-        # takes a share lock) commits before this reads their requests, or waits for the end.
+        # The account's rows, user then customer, FOR UPDATE (bookings.locking step 0): a
+        # request being created for them holds them first and commits before this reads their
+        # requests, or waits for the end and then re-checks the account (403 account_closed).
         customer = Customer.objects.select_for_update().filter(user=user).first()
         pro = Pro.objects.filter(user=user).first()
         if customer is not None:
