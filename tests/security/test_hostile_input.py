@@ -19,7 +19,12 @@ DEEP = "[" * 940 + "]" * 940
 
 
 def _row_counts():
-    return {model._meta.label: model.objects.count() for model in apps.get_models()}
+    # Unmanaged models (a permission holder such as ops.VitalSigns) have no table.
+    return {
+        model._meta.label: model.objects.count()
+        for model in apps.get_models()
+        if model._meta.managed
+    }
 
 
 def _json_operations():
