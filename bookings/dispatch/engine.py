@@ -24,7 +24,7 @@ from .. import events, notifications
 from ..errors import RequestUnavailable
 from ..locking import lock_request
 from ..models import BookingRequest, Proposal
-from . import steps
+from . import claims, steps
 from .policy import wave_for
 
 logger = logging.getLogger(__name__)
@@ -40,7 +40,7 @@ def booking_request_advance(
     with `skip_locked`, or not due with `only_if_due`). The step itself is `steps.advance`."""
     with bound_booking_request(request_id), transaction.atomic():  # its id on every log line
         now = clock.now()
-        request = steps.lock_for_step(request_id, now=now, skip_locked=skip_locked)
+        request = claims.lock_for_step(request_id, now=now, skip_locked=skip_locked)
         if request is None:
             return False
         return steps.advance([request], now=now, only_if_due=only_if_due) == 1
@@ -55,7 +55,7 @@ def booking_request_wake(*, request_id: int) -> int:
     due time. Returns how many requests were processed."""
     with bound_booking_request(request_id), transaction.atomic():  # its id on every log line
         now = clock.now()
-        request, others = steps.lock_for_wake(
+        request, others = claims.lock_for_wake(
             request_id, now=now, others=settings.DISPATCH_WAKE_BATCH
         )
         requests = ([request] if request is not None else []) + others
@@ -70,7 +70,7 @@ def booking_requests_advance(*, request_ids: list[int]) -> int:
     Returns how many were processed."""
     with transaction.atomic():
         now = clock.now()
-        requests = steps.lock_many(request_ids, now=now)
+        requests = claims.lock_many(request_ids, now=now)
         return steps.advance(requests, now=now, only_if_due=True)
 
 
@@ -97,14 +97,14 @@ def sweep_pass(
     seconds = settings.DISPATCH_SWEEP_SECONDS if seconds is None else seconds
     started = time.monotonic()
     processed, batches, failed = 0, 0, set()
-    for claim in (steps.claim_due, steps.claim_stray_expiries):
+    for claim in (claims.claim_due, claims.claim_stray_expiries):
         while True:
             if time.monotonic() - started >= seconds or batches == max_batches:
                 return processed, False
             batches += 1
             done, claimed = _sweep_batch(claim, batch=batch, failed=failed)
             processed += done
-            if claimed < batch or claim is steps.claim_stray_expiries:
+            if claimed < batch or claim is claims.claim_stray_expiries:
                 break
     return processed, True
 
