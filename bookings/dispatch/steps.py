@@ -1,7 +1,7 @@
 """One engine step for a list of requests, set-based: a wake-up runs it for its request (and
 other due ones), the sweep for a claimed batch (both locked by `claims`). Whatever the number
-of requests, a step costs one locking read, one candidate query (the candidate function once per request that needs a pro, in one
-statement), one statement that inserts the new proposals, expires the due ones and stores
+of requests, a step costs one locking read, one candidate query (the candidate function once
+per request that needs a pro, in one statement), one statement that inserts the new proposals, expires the due ones and stores
 every request's next due time, and one INSERT each for the timeline and the notifications:
 5 statements (and the commit). A step's transaction commits without waiting for the WAL flush
 (`synchronous_commit = off`, for this transaction only): a step is re-runnable from the rows
