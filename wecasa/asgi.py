@@ -12,7 +12,7 @@ import warnings
 from django.core.asgi import get_asgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "wecasa.settings")
-# A thread per request under ASGI: pooled connections, not persistent ones (settings.py).
+# A thread per request under ASGI: pooled connections, not persistent ones (wecasa/settings/database.py).
 os.environ.setdefault("DATABASE_POOL", "true")
 
 # WhiteNoise answers static files with a file iterator, which Django reads in a thread under

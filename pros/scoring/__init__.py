@@ -10,7 +10,7 @@ driving dispatch (Pro.score, copied onto the ZoneCell rows the candidate query w
   nightly.py  every pro again (events leave the window by time alone): beat and
               `manage.py recompute_scores`
   demo.py     twelve weeks of history for the demo pros (seed_demo)
-The weights and rules are settings (SCORE_*, wecasa/settings.py) and in the README.
+The weights and rules are settings (SCORE_*, wecasa/settings/domain.py) and in the README.
 """
 
 from .compute import Recomputed, score_recompute, score_recompute_range, score_rows
