@@ -12,12 +12,18 @@ from .retention import retention_periods
 
 @require_safe
 def privacy_notice(request):
+    periods = retention_periods()
+    carry_over_days = periods["blacklist_carry_overs"]
     return render(
         request,
         "privacy/notice.html",
         {
-            "periods": retention_periods(),
-            "export_link_hours": getattr(settings, "PRIVACY_EXPORT_LINK_HOURS", 72),
+            "periods": periods,
+            # "1095 days (3 years)": the years only when they are whole.
+            "blacklist_carry_over_years": carry_over_days // 365
+            if carry_over_days and carry_over_days % 365 == 0
+            else None,
+            "export_link_hours": settings.PRIVACY_EXPORT_LINK_HOURS,
             "api_token_ttl_days": settings.REST_KNOX["TOKEN_TTL"].days,
             "login_lockout_minutes": settings.LOGIN_LOCKOUT_SECONDS // 60,
         },
