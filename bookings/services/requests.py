@@ -185,9 +185,12 @@ def booking_request_create(
     return request
 
 
-def booking_request_cancel(*, request: BookingRequest, by, reason: str = "") -> BookingRequest:
+def booking_request_cancel(
+    *, request: BookingRequest, by, reason: str = "", tell_pro: bool = True
+) -> BookingRequest:
     """Cancel a request before it is confirmed (customer or support). Pros holding a
-    proposal are told; open counter-offers lapse."""
+    proposal are told; open counter-offers lapse. The pro who set up the session is told too,
+    unless `tell_pro` is False (their own suspension: its notice says it all)."""
     reason = clean_text(reason, field="reason")[:200]
     with transaction.atomic():
         request = lock_request(request.pk)
@@ -199,7 +202,7 @@ def booking_request_cancel(*, request: BookingRequest, by, reason: str = "") -> 
         withdraw_open(request, now=now, cancelled=True, actor=by)
         close_request(request, status=Status.CANCELLED, now=now, cancel_reason=reason or "")
         events.request_cancelled(request=request, actor=by)
-        if request.origin == BookingRequest.Origin.PRO and request.exclusive_pro_id:
+        if tell_pro and request.origin == BookingRequest.Origin.PRO and request.exclusive_pro_id:
             notifications.tell_pro_session_request_cancelled(request)
         return request
 

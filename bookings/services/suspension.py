@@ -1,8 +1,8 @@
 """What a suspension does to the pro's open work (the receiver of pros.signals.pro_suspended
 calls this): their open proposals and counter-offers end and each freed place goes to the next
 candidate; the sessions they set up that await the customer are cancelled. The pro is not
-told about each withdrawn proposal or counter-offer: the suspension notice says it all
-(pros.notifications)."""
+told about each withdrawn proposal, counter-offer or cancelled session: the suspension notice
+says it all (pros.notifications)."""
 
 from django.db import transaction
 
@@ -52,6 +52,6 @@ def pro_proposals_withdraw(*, pro, by=None) -> int:
     for request in BookingRequest.objects.filter(
         origin=BookingRequest.Origin.PRO, exclusive_pro=pro, status=Status.AWAITING_CUSTOMER
     ).order_by("pk"):
-        booking_request_cancel(request=request, by=by, reason="pro_unavailable")
+        booking_request_cancel(request=request, by=by, reason="pro_unavailable", tell_pro=False)
         withdrawn += 1
     return withdrawn

@@ -1,5 +1,6 @@
-"""A suspended pro is told once (the suspension notice), not once per withdrawn proposal or
-counter-offer; a withdrawal for any other reason still tells the pro."""
+"""A suspended pro is told once (the suspension notice), not once per withdrawn proposal,
+counter-offer or cancelled session they set up; a withdrawal or cancellation for any other
+reason still tells the pro."""
 
 from datetime import timedelta
 
@@ -9,7 +10,8 @@ from django.contrib.auth import get_user_model
 from bookings import services
 from notifications.models import Notification
 from pros.services import pro_suspend
-from tests.bookings.helpers import at, sent_to
+from tests.bookings.helpers import NOW, at, sent_to
+from tests.factories import booking_row
 
 pytestmark = pytest.mark.django_db
 
@@ -55,4 +57,62 @@ def test_a_withdrawal_for_another_reason_still_tells_the_pro(clock, book, make_p
     request = book(at(4, 10))
     assert sent_to(request) == [pro.pk]
     services.booking_request_cancel(request=request, by=customer.user)
+    assert Notification.objects.filter(user=pro.user, kind="proposal_cancelled").count() == 1
+
+
+def _regular_pro(make_pro, customer, address, service):
+    """A pro who served the customer: they may set up sessions for them."""
+    pro = make_pro()
+    booking_row(
+        pro=pro,
+        customer=customer,
+        address=address,
+        service=service,
+        start=NOW - timedelta(days=7),
+        status="completed",
+    )
+    return pro
+
+
+def _set_up_session(pro, customer, address, service, start):
+    return services.pro_session_propose(
+        pro=pro, customer=customer, service=service, address=address, start=start
+    )
+
+
+def test_sessions_cancelled_by_the_suspension_are_not_told_one_by_one(
+    clock,
+    make_pro,
+    customer,
+    address,
+    service,
+    support,
+    mailoutbox,
+    django_capture_on_commit_callbacks,
+):
+    pro = _regular_pro(make_pro, customer, address, service)
+    sessions = [_set_up_session(pro, customer, address, service, at(day, 9)) for day in (4, 5, 6)]
+    Notification.objects.filter(user=pro.user).delete()
+    mailoutbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        pro_suspend(pro=pro, by=support, reason="Paiements hors plateforme")
+
+    for session in sessions:
+        session.refresh_from_db()
+        assert session.status == "cancelled" and session.cancel_reason == "pro_unavailable"
+    assert list(Notification.objects.filter(user=pro.user).values_list("kind", flat=True)) == [
+        "pro_suspended"
+    ]
+    assert [message.to for message in mailoutbox if pro.user.email in message.to] == [
+        [pro.user.email]
+    ]
+
+
+def test_a_session_cancelled_for_another_reason_still_tells_the_pro(
+    clock, make_pro, customer, address, service, support
+):
+    pro = _regular_pro(make_pro, customer, address, service)
+    session = _set_up_session(pro, customer, address, service, at(4, 9))
+    services.booking_request_cancel(request=session, by=support, reason="doublon")
     assert Notification.objects.filter(user=pro.user, kind="proposal_cancelled").count() == 1
