@@ -9,6 +9,8 @@ from itertools import groupby
 
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -19,7 +21,7 @@ from pros.access import pro_required
 from pros.selectors import missing_for_proposals
 
 from . import selectors, services
-from .forms import CounterForm, SessionForm
+from .forms import LOCAL_INPUT, CounterForm, SessionForm
 from .models import Booking, Proposal
 from .rules import HORIZON_MESSAGES, access_details_for, proposal_is_answerable
 
@@ -68,15 +70,38 @@ def _card_context(proposal: Proposal, *, now=None, error=None, counter_form=None
     now = now or clock.now()
     state = state or _card_state(proposal, now)
     request = proposal.request
+    counter_input = None
     if counter_form is None and state == "open":
         counter_form = CounterForm(initial={"start": request.start}, auto_id=f"p{proposal.pk}_%s")
+        counter_input = _counter_input(proposal.pk, request.start)
     return {
         "proposal": proposal,
         "req": request,
         "state": state,
         "error": error,
         "counter_form": counter_form,
+        # The unbound counter field as CounterForm renders it, without the form renderer's
+        # template round trip (the poll renders it once per card; pinned equal by a test).
+        "counter_input": counter_input,
+        "urls": _answer_urls(proposal.pk) if state == "open" else None,
     }
+
+
+def _answer_urls(pk) -> dict:
+    """The card's three answer URLs, each reversed once (the template uses each twice)."""
+    return {
+        action: reverse(f"bookings:proposal_{action}", args=[pk])
+        for action in ("accept", "refuse", "counter")
+    }
+
+
+def _counter_input(pk, start) -> str:
+    local = clock.to_paris(start).strftime(LOCAL_INPUT)
+    return format_html(
+        '<input type="datetime-local" name="start" value="{}" step="900" required id="p{}_start">',
+        local,
+        pk,
+    )
 
 
 def _render_card(http_request, proposal, *, status=200, **kwargs):

@@ -1,0 +1,76 @@
+"""The cheap paths of the dashboard poll and of the pro proposals API give exactly what the
+general machinery would: the counter field as CounterForm renders it, the answer URLs as
+`{% url %}` reverses them, the list rows as ProProposalOutSerializer serializes them; and the
+API list costs the same queries with 5 or 50 open proposals."""
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from knox.models import AuthToken
+from rest_framework.test import APIClient
+
+from bookings.api.pro import ProProposalOutSerializer, pro_proposal_rows
+from bookings.forms import CounterForm
+from bookings.models import Proposal
+from bookings.selectors import open_proposals_for
+from bookings.views import _card_context
+from core import clock as core_clock
+from tests.bookings.helpers import NOW, at
+from tests.factories import booking_customer, booking_request_row
+
+pytestmark = pytest.mark.django_db
+
+
+def _open_proposals(pro, service, count, first_day=3, notes=""):
+    for day in range(first_day, first_day + count):
+        customer, address = booking_customer()
+        request = booking_request_row(
+            customer=customer, address=address, service=service, start=at(day, 10)
+        )
+        if notes:
+            request.notes = notes
+            request.save(update_fields=["notes"])
+        Proposal.objects.create(
+            request=request, pro=pro, sent_at=NOW, expires_at=NOW + timedelta(minutes=day)
+        )
+
+
+def test_an_open_card_gets_the_form_s_own_counter_field_and_the_answer_urls(
+    clock, make_pro, service
+):
+    pro = make_pro()
+    _open_proposals(pro, service, 2)
+    for proposal in open_proposals_for(pro):
+        card = _card_context(proposal)
+        form = CounterForm(initial={"start": proposal.request.start}, auto_id=f"p{proposal.pk}_%s")
+        assert card["counter_input"] == str(form["start"])
+        assert card["urls"] == {
+            action: reverse(f"bookings:proposal_{action}", args=[proposal.pk])
+            for action in ("accept", "refuse", "counter")
+        }
+
+
+def test_the_api_rows_are_what_the_serializer_gives(clock, make_pro, service):
+    pro = make_pro()
+    _open_proposals(pro, service, 3, notes="Code 12A, 3e étage")
+    proposals = list(open_proposals_for(pro))
+    assert proposals
+    expected = ProProposalOutSerializer(proposals, many=True).data
+    assert pro_proposal_rows(proposals, now=core_clock.now()) == [dict(row) for row in expected]
+
+
+def test_the_api_list_costs_the_same_queries_with_5_or_50_open_proposals(
+    clock, make_pro, service, django_assert_max_num_queries
+):
+    pro = make_pro()
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {AuthToken.objects.create(pro.user)[1]}")
+    _open_proposals(pro, service, 5)
+    client.get("/api/v1/pro/proposals")  # first request: the token's last-use write
+    with django_assert_max_num_queries(6):
+        assert client.get("/api/v1/pro/proposals").json()["count"] == 5
+    _open_proposals(pro, service, 45, first_day=8)
+    with django_assert_max_num_queries(6):
+        body = client.get("/api/v1/pro/proposals").json()
+    assert body["count"] == 50 and body["results"][0]["service_name"] == service.name
