@@ -245,6 +245,23 @@ def _render_session_proposed(params):
     return title, _("Confirm it or decline it in the app.")
 
 
+def tell_customer_session_withdrawn(request) -> None:
+    """A session their pro set up, still awaiting the customer's answer, was withdrawn by
+    support or by the pro's suspension: the customer must not wait for it."""
+    params = {**_session(request), "pro": request.exclusive_pro.user.first_name}
+    _to_customer(request, "session_withdrawn", params)
+
+
+@renderer("session_withdrawn")
+def _render_session_withdrawn(params):
+    title = _("Séance retirée : %(service)s le %(when)s") % _texts(params)
+    body = _(
+        "%(pro)s ne peut plus assurer cette séance. Rien ne vous sera facturé ; vous pouvez "
+        "réserver un autre créneau dans l'application."
+    ) % {"pro": params.get("pro", "")}
+    return title, body
+
+
 # --- to both ------------------------------------------------------------------------------------
 
 

@@ -202,8 +202,11 @@ def booking_request_cancel(
         withdraw_open(request, now=now, cancelled=True, actor=by)
         close_request(request, status=Status.CANCELLED, now=now, cancel_reason=reason or "")
         events.request_cancelled(request=request, actor=by)
-        if tell_pro and request.origin == BookingRequest.Origin.PRO and request.exclusive_pro_id:
-            notifications.tell_pro_session_request_cancelled(request)
+        if request.origin == BookingRequest.Origin.PRO and request.exclusive_pro_id:
+            if tell_pro:
+                notifications.tell_pro_session_request_cancelled(request)
+            if getattr(by, "pk", None) != request.customer.user_id:  # not their own decision
+                notifications.tell_customer_session_withdrawn(request)
         return request
 
 

@@ -116,3 +116,28 @@ def test_a_session_cancelled_for_another_reason_still_tells_the_pro(
     session = _set_up_session(pro, customer, address, service, at(4, 9))
     services.booking_request_cancel(request=session, by=support, reason="doublon")
     assert Notification.objects.filter(user=pro.user, kind="proposal_cancelled").count() == 1
+
+
+def test_the_customer_is_told_when_a_session_their_pro_set_up_is_withdrawn(
+    clock, make_pro, customer, address, service, support, django_capture_on_commit_callbacks
+):
+    pro = _regular_pro(make_pro, customer, address, service)
+    sessions = [_set_up_session(pro, customer, address, service, at(day, 9)) for day in (4, 5)]
+    Notification.objects.filter(user=customer.user).delete()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        pro_suspend(pro=pro, by=support, reason="Paiements hors plateforme")
+
+    told = Notification.objects.filter(user=customer.user, kind="session_withdrawn")
+    assert sorted(n.data["request"] for n in told) == sorted(s.pk for s in sessions)
+    assert all(pro.user.first_name in n.body for n in told)
+
+
+def test_the_customer_is_not_told_about_their_own_cancellation(
+    clock, make_pro, customer, address, service
+):
+    pro = _regular_pro(make_pro, customer, address, service)
+    session = _set_up_session(pro, customer, address, service, at(4, 9))
+    Notification.objects.filter(user=customer.user).delete()
+    services.booking_request_cancel(request=session, by=customer.user)
+    assert not Notification.objects.filter(user=customer.user, kind="session_withdrawn").exists()
