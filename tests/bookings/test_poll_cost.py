@@ -3,9 +3,11 @@ general machinery would: the counter field as CounterForm renders it, the answer
 `{% url %}` reverses them, the list rows as ProProposalOutSerializer serializes them; and the
 API list costs the same queries with 5 or 50 open proposals."""
 
+import re
 from datetime import timedelta
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 from knox.models import AuthToken
 from rest_framework.test import APIClient
@@ -20,6 +22,8 @@ from tests.bookings.helpers import NOW, at
 from tests.factories import booking_customer, booking_request_row
 
 pytestmark = pytest.mark.django_db
+
+HTMX = {"HX-Request": "true"}
 
 
 def _open_proposals(pro, service, count, first_day=3, notes=""):
@@ -45,6 +49,8 @@ def test_an_open_card_gets_the_form_s_own_counter_field_and_the_answer_urls(
         card = _card_context(proposal)
         form = CounterForm(initial={"start": proposal.request.start}, auto_id=f"p{proposal.pk}_%s")
         assert card["counter_input"] == str(form["start"])
+        assert card["counter_label"] == form["start"].label
+        assert form["start"].id_for_label == f"p{proposal.pk}_start"
         assert card["urls"] == {
             action: reverse(f"bookings:proposal_{action}", args=[proposal.pk])
             for action in ("accept", "refuse", "counter")
@@ -74,3 +80,34 @@ def test_the_api_list_costs_the_same_queries_with_5_or_50_open_proposals(
     with django_assert_max_num_queries(6):
         body = client.get("/api/v1/pro/proposals").json()
     assert body["count"] == 50 and body["results"][0]["service_name"] == service.name
+
+
+def _articles(html):
+    html = re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", html)
+    return re.findall(r"<article .*?</article>", html, flags=re.S)
+
+
+def test_the_poll_s_cached_cards_are_the_cards_the_page_renders(clock, make_pro, service):
+    pro = make_pro()
+    client = Client()
+    client.force_login(pro.user)
+    _open_proposals(pro, service, 3, notes="Sonnez deux fois")
+    page = client.get(reverse("bookings:dashboard")).content.decode()
+    first = client.get("/pro/proposals", headers=HTMX).content.decode()
+    second = client.get("/pro/proposals", headers=HTMX).content.decode()  # from the cache
+    assert len(_articles(page)) == 3
+    assert _articles(first) == _articles(second) == _articles(page)
+    assert 'id="p' in first and "csrfmiddlewaretoken" in second and "\ue000" not in second
+
+
+def test_a_changed_request_shows_in_the_next_poll(clock, make_pro, service):
+    pro = make_pro()
+    client = Client()
+    client.force_login(pro.user)
+    _open_proposals(pro, service, 1, notes="Sonnez deux fois")
+    assert "Sonnez deux fois" in client.get("/pro/proposals", headers=HTMX).content.decode()
+    request = Proposal.objects.get(pro=pro).request
+    request.notes = "Le code est 12B"
+    request.save(update_fields=["notes"])
+    html = client.get("/pro/proposals", headers=HTMX).content.decode()
+    assert "Le code est 12B" in html and "Sonnez deux fois" not in html
