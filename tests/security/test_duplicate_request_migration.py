@@ -6,21 +6,14 @@ timeline."""
 from datetime import timedelta
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
 from bookings.models import BookingEvent, BookingRequest, Proposal
 from catalog.models import Service
 from tests.factories import ProFactory, booking_customer
+from tests.migration_steps import migrate_back, migrate_to_latest
 
 BEFORE = ("bookings", "0004_request_excluded_pro")
-
-
-def _executor():
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    return executor
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -29,11 +22,7 @@ def test_later_overlapping_open_requests_are_closed_before_the_constraint():
     _other_customer, other_address = booking_customer()
     pro = ProFactory()
     service = Service.objects.get(slug="menage-2h")
-    executor = _executor()
-    latest = executor.loader.graph.leaf_nodes()
-    before = [node for node in latest if node[0] != "bookings"] + [BEFORE]
-    executor.migrate(before)
-    old = executor.loader.project_state(before).apps
+    old = migrate_back(BEFORE)
     OldRequest, OldProposal = (
         old.get_model("bookings", "BookingRequest"),
         old.get_model("bookings", "Proposal"),
@@ -66,7 +55,7 @@ def test_later_overlapping_open_requests_are_closed_before_the_constraint():
         request_id=retried.pk, pro_id=pro.pk, expires_at=start, status="sent"
     )
 
-    _executor().migrate(latest)
+    migrate_to_latest()
 
     statuses = dict(BookingRequest.objects.values_list("pk", "status"))
     assert statuses == {

@@ -6,14 +6,13 @@ migrated."""
 import re
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 from django.urls import reverse
 
 from core.models import AuditEvent
 from pros import services
 from pros.models import Pro
 from tests.factories import CustomerFactory, ProFactory, UserFactory
+from tests.migration_steps import migrate_back, migrate_to_latest
 
 pytestmark = pytest.mark.django_db
 
@@ -96,13 +95,7 @@ def test_reset_needs_post_by_the_pro_and_csrf(client):
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_existing_pros_are_migrated_to_unguessable_links():
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    latest = executor.loader.graph.leaf_nodes()
-    before = [node for node in latest if node[0] != "pros"]
-    before.append(("pros", "0002_suspension_stored_once"))
-    executor.migrate(before)
-    old = executor.loader.project_state(before).apps
+    old = migrate_back(("pros", "0002_suspension_stored_once"))
     User, OldPro = old.get_model("core", "User"), old.get_model("pros", "Pro")
     rows = []
     for n, (first, last) in enumerate([("Amina", "Benali"), ("Amina", "Bakri"), ("", "")]):
@@ -116,9 +109,7 @@ def test_existing_pros_are_migrated_to_unguessable_links():
             )
         )
 
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(latest)
+    migrate_to_latest()
     slugs = {pro.pk: pro.slug for pro in Pro.objects.all()}
     assert LINK.match(slugs[rows[0].pk])["base"] == "amina-b"
     assert LINK.match(slugs[rows[1].pk])["base"] == "amina-b"
