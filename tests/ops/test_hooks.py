@@ -19,7 +19,7 @@ from ops import workers
 from payouts import services as payout_services
 from payouts.gateway.fake import FakeGateway
 from payouts.models import Charge
-from tests.factories import UserFactory, booking_customer, dispatchable_pro
+from tests.factories import booking_customer, dispatchable_pro
 from tests.notifications.asgi_server import AsgiServer
 from tests.payouts.conftest import close_session, make_customer, make_pro
 
@@ -101,11 +101,11 @@ def test_a_worker_finishing_tasks_records_its_queue_at_most_every_few_seconds():
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_an_open_dashboard_stream_counts_as_online_until_it_closes(settings):
-    from tests.notifications.test_live import EventStream, _session_cookie
+    from tests.notifications.test_live import EventStream, _pro_user, _session_cookie
 
     settings.LIVE_CHANNEL_PREFIX = f"test-live-{settings.METRICS_KEY_PREFIX}"
     settings.LIVE_HEARTBEAT_SECONDS = 0.2  # a closed connection is noticed at the next ping
-    user = UserFactory()
+    user = _pro_user()  # only pros get a stream
     with AsgiServer() as server:
         stream = EventStream(server, cookie=_session_cookie(user))
         assert stream.next_block().startswith("retry:")
