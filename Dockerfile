@@ -11,4 +11,5 @@ RUN pip install --no-cache-dir . \
  && DJANGO_DEBUG=false DJANGO_SECRET_KEY=build python manage.py collectstatic --noinput \
  && mkdir -p /app/.run
 EXPOSE 8000
-CMD ["gunicorn", "wecasa.wsgi:application", "--bind", "0.0.0.0:8000"]
+# ASGI like docker-compose's web: the live streams run on the event loop, connections are pooled.
+CMD ["gunicorn", "wecasa.asgi:application", "-k", "uvicorn_worker.UvicornWorker", "--bind", "0.0.0.0:8000", "--workers", "3", "--timeout", "30"]
