@@ -62,12 +62,15 @@ PRO_PAGES = [
     ("21-reviews", "/pro/reviews"),
     ("22-support", "/pro/support"),
     ("23-onboarding", "/pro/onboarding"),
+    ("24-my-data", "/pro/settings/my-data"),
+    ("25-close-account", "/pro/settings/close-account"),
 ]
 PUBLIC_PAGES = [
     ("30-login", "/pro/login"),
     ("31-signup", "/pro/signup"),
     ("32-password-reset", "/pro/password-reset"),
     ("33-offline", "/pro/offline"),
+    ("34-privacy-notice", "/privacy"),
 ]
 
 
