@@ -19,6 +19,7 @@ from bookings.dispatch import wakeups
 from core import clock
 from core.logging import bound_booking_request
 from pros.models import Pro
+from pros.scoring.record import expiries_recomputed_together
 
 from .. import events, notifications
 from ..errors import RequestUnavailable
@@ -97,15 +98,17 @@ def sweep_pass(
     seconds = settings.DISPATCH_SWEEP_SECONDS if seconds is None else seconds
     started = time.monotonic()
     processed, batches, failed = 0, 0, set()
-    for claim in (claims.claim_due, claims.claim_stray_expiries):
-        while True:
-            if time.monotonic() - started >= seconds or batches == max_batches:
-                return processed, False
-            batches += 1
-            done, claimed = _sweep_batch(claim, batch=batch, failed=failed)
-            processed += done
-            if claimed < batch or claim is claims.claim_stray_expiries:
-                break
+    # The expired pros' scores: once per pass, each pro once (not once per batch).
+    with expiries_recomputed_together():
+        for claim in (claims.claim_due, claims.claim_stray_expiries):
+            while True:
+                if time.monotonic() - started >= seconds or batches == max_batches:
+                    return processed, False
+                batches += 1
+                done, claimed = _sweep_batch(claim, batch=batch, failed=failed)
+                processed += done
+                if claimed < batch or claim is claims.claim_stray_expiries:
+                    break
     return processed, True
 
 

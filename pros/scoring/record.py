@@ -7,14 +7,46 @@ Bonus proposals (sent by support outside the pro's settings) are never recorded:
 for nothing. Refusals are recorded (the pro's page counts them) but never weigh.
 """
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import datetime
 
 from django.db import transaction
 
 from ..models import ScoreEvent
-from .compute import score_recompute_on_commit
+from .compute import score_recompute, score_recompute_on_commit
 
 Kind = ScoreEvent.Kind
+
+
+# Pros whose expiries were recorded while `expiries_recomputed_together` is open (None: closed).
+_expired_pros: ContextVar[set[int] | None] = ContextVar("expired_pros", default=None)
+
+# How many pros one recompute statement covers when the block closes.
+RECOMPUTE_CHUNK = 500
+
+
+@contextmanager
+def expiries_recomputed_together() -> Iterator[None]:
+    """Within this block (a dispatch sweep pass: many batches, each its own transaction) the
+    expiries' events are still written as each batch commits, but the pros' scores are
+    recomputed once when the block closes, each pro once, instead of once per batch: a pro
+    whose proposals expire in many batches is recomputed once. Until then the candidate query
+    reads the score those pros had when the pass began (at most one pass, DISPATCH_SWEEP_SECONDS).
+    Scores are recomputed even if the block ends with an error; the nightly run covers a crash."""
+    if _expired_pros.get() is not None:  # nested: the outer block recomputes
+        yield
+        return
+    pros: set[int] = set()
+    token = _expired_pros.set(pros)
+    try:
+        yield
+    finally:
+        _expired_pros.reset(token)
+        ids = sorted(pros)
+        for start in range(0, len(ids), RECOMPUTE_CHUNK):
+            score_recompute(pro_ids=ids[start : start + RECOMPUTE_CHUNK])
 
 
 def _seconds(delta) -> int:
@@ -62,8 +94,18 @@ def score_proposals_expired(*, proposals, at: datetime) -> None:
         for proposal in proposals
         if not proposal.is_bonus
     ]
-    if events:
-        transaction.on_commit(lambda: _record(events))
+    if not events:
+        return
+    deferred = _expired_pros.get()
+
+    def record_committed():
+        if deferred is None:
+            _record(events)
+            return
+        ScoreEvent.objects.bulk_create(events, ignore_conflicts=True)
+        deferred.update(event.pro_id for event in events if event.weighs)
+
+    transaction.on_commit(record_committed)
 
 
 def score_session_honoured(*, pro_id: int, booking_id: int, at: datetime, outcome: str) -> None:
