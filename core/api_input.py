@@ -35,14 +35,24 @@ _INNERMOST_PAIR = re.compile(r"\[\]|\{\}")
 
 def json_depth_exceeds(text: str, limit: int) -> bool:
     """Whether `text` nests arrays/objects deeper than `limit`, found without recursion: keep
-    the brackets outside strings, then remove innermost pairs `limit` times; anything left is
-    deeper (or unbalanced, which the parser refuses anyway)."""
+    the brackets outside strings, then remove innermost pairs `limit` times; when nothing is
+    left it is within the limit. What is left is deeper, or merely unbalanced (`{"a": 1`):
+    only then count the open brackets one by one, so that a plain syntax error gets the
+    parser's own message instead of "nested too deeply". The running count of open brackets
+    is never below the parser's depth, so nothing deeper than the limit reaches the parser."""
     brackets = _NOT_A_BRACKET.sub("", _JSON_STRING.sub("", text))
+    left = brackets
     for _level in range(limit):
-        if not brackets:
+        if not left:
             return False
-        brackets = _INNERMOST_PAIR.sub("", brackets)
-    return bool(brackets)
+        left = _INNERMOST_PAIR.sub("", left)
+    if not left:
+        return False
+    depth = deepest = 0
+    for bracket in brackets:
+        depth += 1 if bracket in "[{" else -1
+        deepest = max(deepest, depth)
+    return deepest > limit
 
 
 class JSONParser(parsers.JSONParser):
