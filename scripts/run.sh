@@ -25,11 +25,15 @@ $bin/celery -A wecasa worker --loglevel=INFO --concurrency=2 \
   -Q "${CELERY_QUEUE:-wecasa},${CELERY_NOTIFICATIONS_QUEUE:-notifications}" & pids+=($!)
 $bin/celery -A wecasa beat --loglevel=INFO --schedule=.run/celerybeat-schedule & pids+=($!)
 # ASGI (uvicorn), so that the dashboard's live stream runs on the event loop; reloads on code changes.
+# No uvicorn access log: it prints whole paths, secret tokens included (data export links,
+# calendar feeds, personal links); the app writes one access line per request with the route
+# pattern instead (wecasa.access).
 reload_dirs=()
-for dir in wecasa core notifications catalog customers pros bookings checkin feedback payouts templates; do
+for dir in wecasa core notifications catalog customers pros bookings checkin feedback payouts ops privacy templates; do
   reload_dirs+=(--reload-dir "$dir")
 done
-$bin/uvicorn wecasa.asgi:application --host "$host" --port "$port" --reload "${reload_dirs[@]}" \
+$bin/uvicorn wecasa.asgi:application --host "$host" --port "$port" --no-access-log \
+  --reload "${reload_dirs[@]}" \
   & pids+=($!)
 shown=$host
 [ "$host" = "127.0.0.1" ] && shown=localhost
