@@ -11,6 +11,8 @@ class PrivacyConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "privacy"
     verbose_name = _("Données personnelles")
+    # Support lists the data exports asked for (read-only: the admin has no add/change).
+    support_permissions = ["privacy.view_dataexport"]
 
     def ready(self):
         from customers.signals import customer_created
