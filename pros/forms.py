@@ -1,5 +1,6 @@
 """Pro web UI forms: parse and check input shape; the rules live in pros.services."""
 
+import re
 from datetime import time
 
 from django import forms
@@ -10,6 +11,22 @@ from catalog.models import Service
 
 from .models import Document, Pro, WorkingHours
 from .services.availability import working_hours_problems
+
+# What a time field sends: "08:00" (or "08:00:00"). time.fromisoformat alone also takes "08",
+# fractions and UTC offsets ("08:00+05:00": an aware time that the rule cannot compare).
+_WALL_CLOCK = re.compile(r"\d{2}:\d{2}(?::\d{2})?")
+
+
+def _wall_clock(text: str) -> time:
+    if not _WALL_CLOCK.fullmatch(text):
+        raise ValueError(text)
+    return time.fromisoformat(text)
+
+
+def _shown(text: str) -> str:
+    """A refused value as the error message repeats it: a time is 5 characters."""
+    return text if len(text) <= 8 else text[:8] + "…"
+
 
 TERMS_TEXT = _(
     "I accept the Wecasa partnership terms: sign-up is free, with no fixed costs and no "
@@ -260,13 +277,13 @@ class HoursForm(forms.Form):
                     )
                     continue
                 try:
-                    start_time, end_time = time.fromisoformat(start), time.fromisoformat(end)
+                    start_time, end_time = _wall_clock(start), _wall_clock(end)
                 except ValueError:
                     self.add_day_errors(
                         {
                             day: [
                                 _("%(day)s : heure invalide (%(start)s – %(end)s).")
-                                % {"day": label, "start": start, "end": end}
+                                % {"day": label, "start": _shown(start), "end": _shown(end)}
                             ]
                         }
                     )
