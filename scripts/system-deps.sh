@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Debian packages the tests need: Chromium (Playwright drives it; `playwright install` cannot
-# download here), gettext (compilemessages) and prometheus (promtool). Installed automatically under CI=true.
+# download here), gettext (compilemessages), prometheus (promtool) and nginx-light (`nginx -t`
+# checks deploy/nginx/). Installed automatically under CI=true.
 set -u
 need=()
 [ -x /usr/bin/chromium ] || need+=(chromium)
 command -v msgfmt >/dev/null || need+=(gettext)
 command -v promtool >/dev/null || need+=(prometheus)  # promtool checks deploy/prometheus/
+command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || need+=(nginx-light)
 [ ${#need[@]} -eq 0 ] && exit 0
 if [ "${CI:-}" = "true" ] || [ "$(id -u)" = "0" ]; then
   echo "Installing ${need[*]} with apt-get..."

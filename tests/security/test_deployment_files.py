@@ -133,3 +133,14 @@ def test_services_creates_the_database_named_in_database_url(tmp_path, database_
     )
     assert result.returncode == 0, result.stderr
     assert expected in calls.read_text()
+
+
+def test_nginx_never_logs_secret_urls():
+    conf = NGINX_CONF.read_text()
+    assert "access_log /var/log/nginx/access.log wecasa_redacted;" in conf
+    for secret_path in ("/pro/data-export/", "/pro/calendar/", "/pro/password-reset/", "/book/"):
+        assert f"~^{secret_path}" in conf
+    # The format names the redacted path, never $request or $request_uri (they carry secrets).
+    log_format = conf[conf.index("log_format wecasa_redacted") :].split(";")[0]
+    assert "$wecasa_logged_uri" in log_format
+    assert "$request " not in log_format and "$request_uri" not in log_format
