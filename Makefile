@@ -10,11 +10,13 @@ export DJANGO_SETTINGS_MODULE := wecasa.settings
 
 .PHONY: run test lint format bench install services deps-system messages clean screenshots
 
-$(BIN)/python:
+# Keyed on pip, not python: a first run interrupted after `venv` made python but before pip
+# would otherwise leave a .venv that every later run trusts.
+$(BIN)/pip:
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet --upgrade pip
 
-install: $(BIN)/python
+install: $(BIN)/pip
 	$(BIN)/pip install --quiet -e ".[dev]"
 
 # Debian packages the test suite needs (Chromium for Playwright, gettext for messages).
