@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET
 
 from core.errors import DomainError, NotFound
 from pros.access import pro_required
@@ -43,9 +43,10 @@ def my_data(request):
     return render_for_pro(request, "privacy/my_data.html", context)
 
 
-@require_POST
 @pro_required
 def export_request(request):
+    if request.method != "POST":  # a typed or bookmarked URL: the page with the button
+        return redirect("privacy:my_data")
     try:
         export.data_export_request(user=request.user)
     except DomainError as error:
@@ -61,14 +62,19 @@ def export_request(request):
 @pro_required
 def close_account(request):
     """The blockers first (nothing to confirm while one stands), then password + checkbox."""
-    form = CloseAccountForm(request.POST or None)
-    status = 200
-    if request.method == "POST":
+    blockers = account_blockers(request.user)
+    # While a blocker stands there is no form to correct: a POST (an old tab) only gets the
+    # blockers again, with the 409 of the refusal, not "correct the errors".
+    form = CloseAccountForm(None if blockers else request.POST or None)
+    status = 409 if blockers and request.method == "POST" else 200
+    if request.method == "POST" and not blockers:
         if form.is_valid():
             try:
                 erasure.account_close_by_owner(
                     user=request.user, password=form.cleaned_data["password"], request=request
                 )
+            except erasure.AccountClosureBlocked:
+                status = 409  # a blocker appeared meanwhile: shown below, read again
             except DomainError as error:
                 refused(request, form, error)
                 status = error.status if error.status in (400, 409, 429) else 400
@@ -77,7 +83,7 @@ def close_account(request):
                 return redirect("privacy:account_closed")
         else:
             status = 400
-    blockers = account_blockers(request.user)
+        blockers = account_blockers(request.user)  # a blocker that appeared meanwhile
     return render_for_pro(
         request, "privacy/close_account.html", {"form": form, "blockers": blockers}, status=status
     )

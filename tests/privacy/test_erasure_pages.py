@@ -65,3 +65,23 @@ def test_wrong_password_then_closed_and_logged_out(world, client):
     assert client.get("/pro/settings").status_code == 302  # signed out
     world["pro"].user.refresh_from_db()
     assert not world["pro"].user.is_active
+
+
+@pytest.mark.parametrize("data", [{"password": PASSWORD, "confirm": "on"}, {}])
+def test_blocked_closure_shows_only_the_blockers(world, client, data):
+    """QA: a blocked closure read "corrigez les erreurs" although there is no form to fix."""
+    Payout.objects.filter(pro=world["pro"]).update(status=Payout.Status.SENT)
+    client.force_login(world["pro"].user)
+    response = client.post("/pro/settings/close-account", data)
+    page = response.content.decode()
+    assert response.status_code == 409
+    assert 'id="closure-blockers"' in page and "versement" in page
+    assert "corriger" not in page.lower() and 'id="close-account-form"' not in page
+    assert 'role="alert"' not in page
+
+
+def test_export_request_by_get_goes_to_my_data(world, client):
+    client.force_login(world["pro"].user)
+    response = client.get("/pro/settings/my-data/export")
+    assert response.status_code == 302 and response.url == "/pro/settings/my-data"
+    assert not DataExport.objects.filter(user=world["pro"].user).exists()
