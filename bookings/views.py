@@ -217,10 +217,24 @@ def dashboard(request):
         "poll_seconds": POLL_SECONDS,
         "now": now,
         "missing": missing,
+        **_next_sessions(pro, now),
+    }
+    return render(request, "bookings/dashboard.html", context)
+
+
+def _next_sessions(pro, now) -> dict:
+    return {
         "upcoming": list(selectors.agenda_for(pro, start_from=now)[:UPCOMING_ON_DASHBOARD]),
         "awaiting": list(selectors.pro_sessions_awaiting_customer(pro)[:UPCOMING_ON_DASHBOARD]),
     }
-    return render(request, "bookings/dashboard.html", context)
+
+
+@require_GET
+@pro_required
+def next_sessions_fragment(request):
+    """The dashboard's "next sessions" block, fetched again when an answer adds a session."""
+    context = _next_sessions(request.pro, clock.now())
+    return render(request, "bookings/partials/next_sessions.html", context)
 
 
 @require_GET
@@ -251,7 +265,10 @@ def _answer(request, pk, action):
     proposal.refresh_from_db()
     proposal.request.refresh_from_db()
     if request.htmx:
-        return _render_card(request, proposal)
+        response = _render_card(request, proposal)
+        if isinstance(result, Booking):
+            response["HX-Trigger"] = "sessionsChanged"  # the dashboard's next sessions block
+        return response
     if isinstance(result, Booking):
         messages.success(request, _("Accepted: the session is in your agenda."))
         return redirect("bookings:booking", pk=result.pk)
