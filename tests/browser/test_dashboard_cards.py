@@ -139,3 +139,19 @@ def test_an_answered_card_leaves_the_list_by_itself(page, three_proposals, scree
     page.reload()
     expect(page.locator(".proposal")).to_have_count(0)
     expect(page.locator(".empty-proposals")).to_be_visible()
+
+
+def test_an_accepted_session_shows_under_next_sessions_without_reload(
+    page, three_proposals, screenshot
+):
+    """QA h15: the block needed a reload; the accept answer's HX-Trigger refreshes it."""
+    _pro, proposals = three_proposals
+    block = page.locator("#next-sessions")
+    expect(block.locator(".session-row")).to_have_count(0)
+    _card(page, proposals[1]).locator(".btn-accept").click()
+    expect(_card(page, proposals[1], "accepted")).to_be_visible()
+    booking = Booking.objects.get(request=proposals[1].request)
+    expect(block.locator(f'a[href="/pro/bookings/{booking.pk}"]')).to_be_visible(timeout=5_000)
+    expect(block.locator(".session-row")).to_have_count(1)
+    block.scroll_into_view_if_needed()
+    screenshot("dashboard-cards-05-next-session-live")
