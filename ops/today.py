@@ -53,12 +53,13 @@ def _sum_counter(fields: dict, name: str) -> int:
 
 
 def _seconds_label(seconds: float) -> str:
+    """SI units, the same in French and English ("45 s", "12 min", "3 h")."""
     seconds = int(seconds)
     if seconds < 120:
-        return _("%(n)d\u00a0s") % {"n": seconds}
+        return f"{seconds}\u00a0s"
     if seconds < 7200:
-        return _("%(n)d\u00a0min") % {"n": seconds // 60}
-    return _("%(n)d\u00a0h") % {"n": seconds // 3600}
+        return f"{seconds // 60}\u00a0min"
+    return f"{seconds // 3600}\u00a0h"
 
 
 def _today_section(counters: selectors.Counters, start: datetime, end: datetime) -> Section:
