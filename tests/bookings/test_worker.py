@@ -25,7 +25,10 @@ def worker(settings):
     settings.CELERY_TASK_DEFAULT_QUEUE = QUEUE
     saved = {key: celery_app.conf[key] for key in ("broker_url", "task_default_queue")}
     celery_app.conf.update(broker_url=BROKER, task_default_queue=QUEUE)
-    celery_app._pool = None  # no producer connection left over from another broker
+    # No producer or connection left over from another broker: an earlier test's worker
+    # would otherwise receive this test's wake-ups.
+    celery_app._pool = None
+    celery_app.amqp._producer_pool = None  # no producer connection left over from another broker
     with celery_app.connection_for_write() as connection:
         connection.default_channel.queue_purge(QUEUE)
     with start_worker(
@@ -34,6 +37,7 @@ def worker(settings):
         yield
     celery_app.conf.update(**saved)
     celery_app._pool = None
+    celery_app.amqp._producer_pool = None
 
 
 def wait_for(check, timeout=15.0):

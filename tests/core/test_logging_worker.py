@@ -27,7 +27,10 @@ def worker(settings):
     settings.CELERY_TASK_DEFAULT_QUEUE = QUEUE
     saved = {key: celery_app.conf[key] for key in ("broker_url", "task_default_queue")}
     celery_app.conf.update(broker_url=BROKER, task_default_queue=QUEUE)
+    # No producer or connection left over from another broker: an earlier test's worker
+    # would otherwise receive this test's wake-ups.
     celery_app._pool = None
+    celery_app.amqp._producer_pool = None
     with celery_app.connection_for_write() as connection:
         connection.default_channel.queue_purge(QUEUE)
     with start_worker(
@@ -36,6 +39,7 @@ def worker(settings):
         yield
     celery_app.conf.update(**saved)
     celery_app._pool = None
+    celery_app.amqp._producer_pool = None
 
 
 def test_the_posts_request_id_is_on_the_workers_dispatch_lines(worker, api_client, caplog):
