@@ -41,7 +41,5 @@ CACHES = {
         "OPTIONS": {"max_connections": env.int("CACHE_MAX_CONNECTIONS", default=20)},
     }
 }
-# Sessions read from Redis, written through to PostgreSQL (a restart or a flushed cache signs
-# nobody out): every signed-in page and poll saves one query. Closing an account still ends its
-# sessions: the password hash they carry no longer matches.
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# Sessions stay in PostgreSQL only (not `cached_db`): with Redis down, a cached session's save
+# raises, and the sign-in doors must keep serving (tests/security/test_redis_down.py).
