@@ -6,13 +6,12 @@ import time
 from datetime import timedelta
 
 import pytest
-from celery.contrib.testing.worker import start_worker
 
 from bookings.models import Booking, Proposal
 from catalog.models import Service
 from core import clock
+from tests.celery_worker import running_worker
 from tests.factories import booking_customer, dispatchable_pro
-from wecasa.celery import app as celery_app
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -22,22 +21,8 @@ QUEUE = os.environ.get("TEST_CELERY_QUEUE", "test-h3")
 
 @pytest.fixture
 def worker(settings):
-    settings.CELERY_TASK_DEFAULT_QUEUE = QUEUE
-    saved = {key: celery_app.conf[key] for key in ("broker_url", "task_default_queue")}
-    celery_app.conf.update(broker_url=BROKER, task_default_queue=QUEUE)
-    # No producer or connection left over from another broker: an earlier test's worker
-    # would otherwise receive this test's wake-ups.
-    celery_app._pool = None
-    celery_app.amqp._producer_pool = None  # no producer connection left over from another broker
-    with celery_app.connection_for_write() as connection:
-        connection.default_channel.queue_purge(QUEUE)
-    with start_worker(
-        celery_app, pool="solo", perform_ping_check=False, queues=[QUEUE], shutdown_timeout=20
-    ):
+    with running_worker(settings, broker=BROKER, queue=QUEUE):
         yield
-    celery_app.conf.update(**saved)
-    celery_app._pool = None
-    celery_app.amqp._producer_pool = None
 
 
 def wait_for(check, timeout=15.0):
