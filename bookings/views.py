@@ -5,6 +5,7 @@ Thin views: parse the input, call one service or selector, show the DomainError 
 The same services answer the pro mobile app's API (bookings/api/pro.py).
 """
 
+from collections.abc import Mapping
 from itertools import groupby
 
 from django.contrib import messages
@@ -86,17 +87,33 @@ def _card_context(proposal: Proposal, *, now=None, error=None, counter_form=None
         # template round trip (the poll renders it once per card; pinned equal by a test).
         "counter_input": counter_input,
         "counter_label": CounterForm.base_fields["start"].label,
-        "urls": _answer_urls(proposal.pk) if state == "open" else None,
+        "urls": _AnswerUrls(proposal.pk) if state == "open" else None,
         "time_left": time_left(proposal.expires_at, now) if state == "open" else "",
     }
 
 
-def _answer_urls(pk) -> dict:
-    """The card's three answer URLs, each reversed once (the template uses each twice)."""
-    return {
-        action: reverse(f"bookings:proposal_{action}", args=[pk])
-        for action in ("accept", "refuse", "counter")
-    }
+class _AnswerUrls(Mapping):
+    """The card's three answer URLs, each reversed once (the template uses each twice) and only
+    when the card is rendered: the poll's cached cards (bookings/card_cache.py) never read them."""
+
+    ACTIONS = ("accept", "refuse", "counter")
+
+    def __init__(self, pk):
+        self._pk = pk
+        self._reversed = {}
+
+    def __getitem__(self, action):
+        if action not in self.ACTIONS:
+            raise KeyError(action)
+        if action not in self._reversed:
+            self._reversed[action] = reverse(f"bookings:proposal_{action}", args=[self._pk])
+        return self._reversed[action]
+
+    def __iter__(self):
+        return iter(self.ACTIONS)
+
+    def __len__(self):
+        return len(self.ACTIONS)
 
 
 def _counter_input(pk, start) -> str:

@@ -9,6 +9,7 @@ from django.urls import reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
+from core.auth_backends import PASSWORD_BACKEND
 from core.errors import DomainError
 from core.services import login_attempt
 
@@ -44,7 +45,7 @@ def signup(request):
                 status = 400
             else:
                 if existing is None:
-                    login(request, pro.user, backend="django.contrib.auth.backends.ModelBackend")
+                    login(request, pro.user, backend=PASSWORD_BACKEND)
                 messages.success(
                     request, _("Welcome! Your pro account is created. Complete your profile.")
                 )
@@ -71,7 +72,7 @@ def login_view(request):
                 refused(request, form, error)
                 status = error.status if error.status in (400, 429) else 400
             else:
-                login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+                login(request, user, backend=PASSWORD_BACKEND)
                 if not url_has_allowed_host_and_scheme(
                     next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
                 ):
