@@ -58,6 +58,7 @@ bench: install services
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python bench/dispatch.py
 	$(BIN)/python bench/sweep.py
+	$(BIN)/python bench/bulk_insert.py
 	$(BIN)/python bench/http_endpoints.py
 	$(BIN)/python bench/payouts.py
 	$(BIN)/python bench/score.py

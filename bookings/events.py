@@ -15,6 +15,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from core import clock
+from core.bulk import insert_rows
 
 from .models import BookingEvent
 
@@ -124,7 +125,7 @@ def written_together():
         yield
     finally:
         _queued.reset(token)
-    BookingEvent.objects.bulk_create(queued)
+    insert_rows(BookingEvent, queued)
 
 
 def _write(request, kind: EventKind, *, actor=None, booking=None, **data) -> BookingEvent:

@@ -9,6 +9,8 @@ from contextvars import ContextVar
 from django.db import transaction
 from django.utils import timezone
 
+from core.bulk import insert_rows
+
 from . import emails, kinds, live, push, tasks
 from .models import Notification
 
@@ -86,7 +88,7 @@ def notify_many(notifications: list[Notification], *, email: bool = True) -> lis
     notifications = [n for n in notifications if _user_is_active(n)]  # closed: skipped
     if not notifications:
         return []
-    created = Notification.objects.bulk_create(notifications)
+    created = insert_rows(Notification, notifications)
     _push_on_commit(created)
     if email:
         _email_on_commit([notification.pk for notification in created])

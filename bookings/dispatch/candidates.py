@@ -7,9 +7,10 @@ SQL twin `DISPATCHABLE_SQL`, and `ZoneCell.dispatchable`, kept equal to it by pr
 this module only uses it.
 """
 
+import json
 import math
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.db import connection
 from django.db.models import Exists, ExpressionWrapper, F, FloatField, OuterRef
@@ -115,7 +116,7 @@ def candidates_for_many(wanted, *, now: datetime) -> dict[int, list[Candidate]]:
     limit, exclusive_status) triples. Exclusive requests are asked one by one; all the others
     in one statement (the same function, once per request, in one round trip)."""
     found: dict[int, list[Candidate]] = {}
-    batch: dict[str, list] = {key: [] for key in ("request_id", *sql.PARAMETER_TYPES)}
+    batch: list[dict] = []
     for request, limit, exclusive_status in wanted:
         if request.exclusive_pro_id:
             found[request.pk] = candidates_for(
@@ -125,15 +126,18 @@ def candidates_for_many(wanted, *, now: datetime) -> dict[int, list[Candidate]]:
         found[request.pk] = []
         params = candidate_params(request, limit=limit, now=now) if limit > 0 else None
         if params is not None:
-            batch["request_id"].append(request.pk)
-            for key in sql.PARAMETER_TYPES:
-                batch[key].append(params[key])
-    if batch["request_id"]:
+            batch.append({"request_id": request.pk, **{k: _json(v) for k, v in params.items()}})
+    if batch:
         with connection.cursor() as cursor:
-            cursor.execute(sql.CALL_MANY, batch)
+            cursor.execute(sql.CALL_MANY, {"batch": json.dumps(batch)})
             for request_id, *row in cursor.fetchall():
                 found[request_id].append(Candidate(*row))
     return found
+
+
+def _json(value):
+    """A parameter as CALL_MANY's JSON carries it: dates and times as their full ISO text."""
+    return value.isoformat() if isinstance(value, (date, time)) else value
 
 
 def _fetch(query: str, params: dict) -> list[Candidate]:

@@ -20,7 +20,7 @@ from datetime import datetime
 
 from django.db import connection
 
-from core import metrics
+from core import bulk, metrics
 from core.models import User
 from notifications import services as notification_services
 from pros import scoring
@@ -192,21 +192,17 @@ def _expire_now(request: BookingRequest, writes: _Writes) -> None:
 
 
 # The new proposals' columns (all but the primary key), as the model defines them.
-_PROPOSAL_FIELDS = [f for f in Proposal._meta.concrete_fields if not f.primary_key]
+_PROPOSAL_FIELDS = bulk.insertable_fields(Proposal)
+_PROPOSAL_COLUMNS, _PROPOSAL_ROWS = bulk.recordset(_PROPOSAL_FIELDS, "%(proposals)s")
 
 # One statement for a step's writes to its own tables: the new proposals (RETURNING their ids),
 # the due proposals of the requests that stay open expired, every request's next due time and
 # support flag. Safe without re-checking: the requests are locked, and every writer of a
 # proposal locks its request first.
-_WRITE_STEP = (
-    """
+_WRITE_STEP = f"""
 WITH inserted AS (
-    INSERT INTO bookings_proposal ("""
-    + ", ".join(f'"{f.column}"' for f in _PROPOSAL_FIELDS)
-    + """)
-    SELECT * FROM unnest("""
-    + ", ".join(f"%(p_{f.attname})s::{f.db_type(connection)}[]" for f in _PROPOSAL_FIELDS)
-    + """)
+    INSERT INTO bookings_proposal ({_PROPOSAL_COLUMNS})
+    SELECT {_PROPOSAL_COLUMNS} FROM {_PROPOSAL_ROWS} ORDER BY row_number
     RETURNING id, request_id, pro_id
 ), expired AS (
     UPDATE bookings_proposal SET status = 'expired'
@@ -224,7 +220,6 @@ SELECT inserted.id, inserted.request_id, inserted.pro_id,
        (SELECT count(*) FROM expired), (SELECT count(*) FROM rescheduled)
 FROM (SELECT 1) one LEFT JOIN inserted ON true
 """
-)
 
 
 def _write_step(writes: _Writes) -> None:
@@ -241,10 +236,7 @@ def _write_step(writes: _Writes) -> None:
         "due": [writes.due_times[pk][0] for pk in ids],
         "flagged": [writes.due_times[pk][1] for pk in ids],
     }
-    for f in _PROPOSAL_FIELDS:
-        params[f"p_{f.attname}"] = [
-            f.get_db_prep_save(f.pre_save(proposal, True), connection) for proposal in proposals
-        ]
+    params["proposals"] = bulk.json_rows(_PROPOSAL_FIELDS, proposals)
     with connection.cursor() as cursor:
         cursor.execute(_WRITE_STEP, params)
         new_ids = {(row[1], row[2]): row[0] for row in cursor.fetchall() if row[0] is not None}

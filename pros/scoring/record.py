@@ -14,6 +14,8 @@ from datetime import datetime
 
 from django.db import transaction
 
+from core.bulk import insert_rows
+
 from ..models import ScoreEvent
 from .compute import score_recompute, score_recompute_on_commit
 
@@ -58,7 +60,7 @@ def _record(events: list[ScoreEvent]) -> None:
     pros' scores on commit."""
     if not events:
         return
-    ScoreEvent.objects.bulk_create(events, ignore_conflicts=True)
+    insert_rows(ScoreEvent, events, ignore_conflicts=True)
     score_recompute_on_commit(event.pro_id for event in events if event.weighs)
 
 
@@ -102,7 +104,7 @@ def score_proposals_expired(*, proposals, at: datetime) -> None:
         if deferred is None:
             _record(events)
             return
-        ScoreEvent.objects.bulk_create(events, ignore_conflicts=True)
+        insert_rows(ScoreEvent, events, ignore_conflicts=True)
         deferred.update(event.pro_id for event in events if event.weighs)
 
     transaction.on_commit(record_committed)
