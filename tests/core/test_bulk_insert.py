@@ -13,7 +13,17 @@ from tests.factories import ProFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
-FIELDS = ["user_id", "kind", "params", "url", "data", "created_at", "read_at", "expires_at", "urgent"]
+FIELDS = [
+    "user_id",
+    "kind",
+    "params",
+    "url",
+    "data",
+    "created_at",
+    "read_at",
+    "expires_at",
+    "urgent",
+]
 
 
 def _notifications(user, marker):
