@@ -7,7 +7,8 @@ leaves): its step expires it and chooses the next pro. Target: 10,000 due among 
 cleared in <= 10 s, <= 4 statements per request, no pass longer than its time budget
 (DISPATCH_SWEEP_SECONDS, below the 30 s beat). Baseline, measured in the same run: the same
 step one request per transaction (what the sweep did before batches), on a slice of the
-backlog.
+backlog. The expired pros' scores are queued as tasks when a pass ends: the bench runs
+them after the sweep, as a worker would, and prints their time apart.
 
     python bench/sweep.py            # 100,000 requests, 10,000 due (about a minute to set up)
     python bench/sweep.py --full     # 1,000,000 requests, 10,000 due
@@ -37,6 +38,8 @@ from bookings.models import BookingRequest, Proposal  # noqa: E402
 from bookings.rules import booking_deadline  # noqa: E402
 from catalog.models import Service  # noqa: E402
 from core import clock  # noqa: E402
+from pros.scoring import record  # noqa: E402
+from pros.scoring.compute import score_recompute  # noqa: E402
 
 BASELINE_REQUESTS = int(os.environ.get("BENCH_SWEEP_BASELINE", "300"))
 
@@ -158,6 +161,10 @@ def main():
     passes = []
     processed = 0
     began = time.perf_counter()
+    # The expired pros' scores are queued as tasks when a pass ends: kept here, and timed after
+    # the sweep as the worker would run them (printed apart: they hand no request on).
+    recomputes = []
+    record.publish_recomputes = recomputes.append
     profile = cProfile.Profile() if os.environ.get("BENCH_SWEEP_PROFILE") else None
     with connection.execute_wrapper(counter):
         finished = False
@@ -173,6 +180,9 @@ def main():
     elapsed = time.perf_counter() - began
     if profile:  # BENCH_SWEEP_PROFILE=1: where the pass spends its time (slower under the profiler)
         pstats.Stats(profile).sort_stats("cumulative").print_stats(45)
+    recompute_began = time.perf_counter()
+    scored = sum(score_recompute(pro_ids=pro_ids).pros for pro_ids in recomputes)
+    recompute_seconds = time.perf_counter() - recompute_began
     left = due_left(backlog_ids)
     handed_on = (
         Proposal.objects.filter(request_id__in=backlog_ids, status="sent")
@@ -187,6 +197,10 @@ def main():
         f"\nsweep: {processed:,} requests in {elapsed:.2f} s ({processed / elapsed:,.0f}/s) by one "
         f"process, {len(passes)} pass(es), longest {max(passes):.2f} s (budget {budget:.0f} s); "
         f"{left} still due; {handed_on:,} handed on to the next pro"
+    )
+    print(
+        f"  then the expired pros' scores, queued as {len(recomputes)} task(s): {scored:,} pros "
+        f"in {recompute_seconds:.2f} s (sweep and scores: {elapsed + recompute_seconds:.2f} s)"
     )
     print(
         f"  per request: {per_request * 1000:.2f} ms and {statements:.2f} statements; "

@@ -76,3 +76,13 @@ def notification_pushes(monkeypatch):
         "notifications.services.publish_pushes",
         lambda notification_ids, user_ids: push.send_notification_pushes(notification_ids),
     )
+
+
+@pytest.fixture(autouse=True)
+def score_recompute_tasks(monkeypatch):
+    """The sweep's queued score recomputes run in-process, at once (no broker in tests)."""
+    from pros.scoring import record
+
+    monkeypatch.setattr(
+        record, "publish_recomputes", lambda pro_ids: record.score_recompute(pro_ids=pro_ids)
+    )

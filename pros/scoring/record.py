@@ -7,6 +7,7 @@ Bonus proposals (sent by support outside the pro's settings) are never recorded:
 for nothing. Refusals are recorded (the pro's page counts them) but never weigh.
 """
 
+import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -20,6 +21,7 @@ from ..models import ScoreEvent
 from .compute import score_recompute, score_recompute_on_commit
 
 Kind = ScoreEvent.Kind
+logger = logging.getLogger(__name__)
 
 
 # Pros whose expiries were recorded while `expiries_recomputed_together` is open (None: closed).
@@ -33,10 +35,12 @@ RECOMPUTE_CHUNK = 500
 def expiries_recomputed_together() -> Iterator[None]:
     """Within this block (a dispatch sweep pass: many batches, each its own transaction) the
     expiries' events are still written as each batch commits, but the pros' scores are
-    recomputed once when the block closes, each pro once, instead of once per batch: a pro
-    whose proposals expire in many batches is recomputed once. Until then the candidate query
-    reads the score those pros had when the pass began (at most one pass, DISPATCH_SWEEP_SECONDS).
-    Scores are recomputed even if the block ends with an error; the nightly run covers a crash."""
+    recomputed after the block, each pro once, instead of once per batch: a pro whose
+    proposals expire in many batches is recomputed once. The recompute is queued as its own
+    tasks (`publish_recomputes`), so a pass hands its requests on without waiting for it (on a
+    backlog it was a fifth of the pass). Until it has run the candidate query reads the score
+    those pros had when the pass began. Queued even if the block ends with an error; the
+    nightly run covers a crash."""
     if _expired_pros.get() is not None:  # nested: the outer block recomputes
         yield
         return
@@ -48,7 +52,20 @@ def expiries_recomputed_together() -> Iterator[None]:
         _expired_pros.reset(token)
         ids = sorted(pros)
         for start in range(0, len(ids), RECOMPUTE_CHUNK):
-            score_recompute(pro_ids=ids[start : start + RECOMPUTE_CHUNK])
+            publish_recomputes(ids[start : start + RECOMPUTE_CHUNK])
+
+
+def publish_recomputes(pro_ids: list[int]) -> None:
+    """Queue the recompute of these pros' scores (pros.tasks.recompute_scores_of); with the
+    broker down it runs here rather than waiting for the night. Tests replace this function
+    (tests/conftest.py) by the in-process recompute, so no test message reaches a broker."""
+    from ..tasks import recompute_scores_of  # tasks import the scoring package
+
+    try:
+        recompute_scores_of.delay(pro_ids)
+    except Exception:
+        logger.exception("could not queue score recomputes; running them in-process")
+        score_recompute(pro_ids=pro_ids)
 
 
 def _seconds(delta) -> int:
