@@ -90,7 +90,7 @@ class User(AbstractBaseUser, PermissionsMixin):
 class AuditEvent(models.Model):
     """Audit row for every transition outside bookings (bookings have BookingEvent)."""
 
-    created_at = models.DateTimeField(default=timezone.now, db_index=True, verbose_name=_("le"))
+    created_at = models.DateTimeField(default=timezone.now, db_index=True, verbose_name=_("date"))
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,

@@ -283,8 +283,8 @@ class WorkingHours(models.Model):
         Pro, on_delete=models.CASCADE, related_name="working_hours", verbose_name=_("pro")
     )
     weekday = models.PositiveSmallIntegerField(choices=Weekday.choices, verbose_name=_("jour"))
-    start_time = models.TimeField(verbose_name=_("de"))  # Europe/Paris wall-clock
-    end_time = models.TimeField(verbose_name=_("à"))
+    start_time = models.TimeField(verbose_name=_("heure de début"))  # Europe/Paris wall-clock
+    end_time = models.TimeField(verbose_name=_("heure de fin"))
 
     class Meta:
         ordering = ["weekday", "start_time"]
@@ -428,7 +428,7 @@ class ScoreEvent(models.Model):
         verbose_name=_("pro"),
     )
     kind = models.CharField(max_length=16, choices=Kind.choices, verbose_name=_("type"))
-    at = models.DateTimeField(verbose_name=_("le"))
+    at = models.DateTimeField(verbose_name=_("moment"))
     weighs = models.BooleanField(default=True, verbose_name=_("compte dans le score"))
     # answered/refused: seconds the pro took; rating: the stars.
     value = models.IntegerField(null=True, blank=True, verbose_name=_("valeur"))
