@@ -103,7 +103,10 @@ class ServiceOnlyInline(admin.TabularInline):
 
 def run_per_row(modeladmin, request, queryset, apply, *, done_message=DONE_DEFAULT, label=str):
     """`apply(row)` for each row in primary-key order (the order locks are taken in); report
-    how many were done, and each DomainError as "<label>: <message>"."""
+    how many were done, and each DomainError as "<label>: <message>".
+
+    `done_message` is a plural: `ngettext_lazy(singular, plural, "count")` (never one string
+    with "(s)"); `done_message % {"count": done}` picks the form for the count."""
     done = 0
     for row in queryset.order_by("pk"):
         try:
@@ -117,7 +120,8 @@ def run_per_row(modeladmin, request, queryset, apply, *, done_message=DONE_DEFAU
 
 
 def service_action(*, description, apply, done_message=DONE_DEFAULT, label=str):
-    """An admin action calling `apply(row, by)` (a service) on each selected row."""
+    """An admin action calling `apply(row, by)` (a service) on each selected row;
+    `done_message` as in `run_per_row` (an `ngettext_lazy(..., "count")` plural)."""
 
     @admin.action(description=description, permissions=["change"])
     def action(modeladmin, request, queryset):
@@ -158,7 +162,8 @@ def reason_action(
     label=str,
 ):
     """An admin action that first asks for a reason, then calls `apply(row, by, reason)` (a
-    service) on each selected row, reporting like `service_action`.
+    service) on each selected row, reporting like `service_action` (`done_message` is an
+    `ngettext_lazy(singular, plural, "count")` plural, see `run_per_row`).
 
     The intermediate page (templates/admin/reason_step.html) lists the rows (`describe(row)`)
     under `intro` and asks for the reason (`required`, at most `max_length` characters).

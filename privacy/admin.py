@@ -4,6 +4,7 @@ and cannot import it), and the list of data exports asked for (read-only)."""
 
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 from core.admin import ServiceOnlyAdmin, reason_action
 from customers.models import Customer
@@ -22,7 +23,7 @@ close_account = reason_action(
     ),
     help_text=_("Gardée dans le journal d'audit (par exemple : demande reçue par e-mail le ...)."),
     apply=lambda row, by, reason: erasure.account_close(user=row.user, by=by, reason=reason),
-    done_message=_("%(count)d compte(s) fermé(s)."),
+    done_message=ngettext_lazy("%(count)d compte fermé.", "%(count)d comptes fermés.", "count"),
 )
 close_account.__name__ = "close_account"  # the action's name in the admin's POST
 

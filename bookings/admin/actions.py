@@ -7,7 +7,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.db.models import Q
 from django.template.response import TemplateResponse
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext, ngettext, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from core.admin import reason_action, service_action
@@ -37,7 +37,9 @@ cancel_requests = reason_action(
     apply=lambda row, by, reason: services.booking_request_cancel(
         request=row, by=by, reason=reason
     ),
-    done_message=_("%(count)d request(s) cancelled."),
+    done_message=ngettext_lazy(
+        "%(count)d request cancelled.", "%(count)d requests cancelled.", "count"
+    ),
     intro=_CANCEL_INTRO,
     max_length=REASON_MAX_LENGTH,
     describe=_describe,
@@ -48,7 +50,9 @@ cancel_bookings = reason_action(
     description=_("Cancel the selected bookings (with a reason)"),
     title=_("Cancel bookings"),
     apply=lambda row, by, reason: services.booking_cancel(booking=row, by=by, reason=reason),
-    done_message=_("%(count)d booking(s) cancelled."),
+    done_message=ngettext_lazy(
+        "%(count)d booking cancelled.", "%(count)d bookings cancelled.", "count"
+    ),
     intro=_CANCEL_INTRO,
     max_length=REASON_MAX_LENGTH,
     describe=_describe,
@@ -58,7 +62,11 @@ cancel_bookings = reason_action(
 redispatch = service_action(
     description=_("Re-dispatch the selected requests now"),
     apply=lambda row, by: services.booking_request_redispatch(request=row, by=by),
-    done_message=_("%(count)d request(s) sent to dispatch again."),
+    done_message=ngettext_lazy(
+        "%(count)d request sent to dispatch again.",
+        "%(count)d requests sent to dispatch again.",
+        "count",
+    ),
     label=_row_label,
 )
 

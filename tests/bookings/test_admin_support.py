@@ -147,7 +147,7 @@ def test_cancel_requests_with_a_reason(clock, client, flagged):
         },
     )
     assert response.status_code == 302
-    assert "1 request(s) cancelled." in _messages(response)
+    assert "1 request cancelled." in _messages(response)
     flagged.refresh_from_db()
     assert flagged.status == "cancelled"
     assert flagged.cancel_reason == "Customer called: not needed any more"
@@ -167,7 +167,7 @@ def test_cancel_requires_a_reason(clock, client, flagged):
 def test_redispatch(clock, client, flagged, make_pro, dispatch_wakeups):
     newcomer = make_pro()
     response = client.post(QUEUE, {"action": "redispatch", "_selected_action": [flagged.pk]})
-    assert "1 request(s) sent to dispatch again." in _messages(response)
+    assert "1 request sent to dispatch again." in _messages(response)
     flagged.refresh_from_db()
     assert flagged.flagged_at is None
     tasks.dispatch_request(flagged.pk)
@@ -196,7 +196,7 @@ def test_cancel_a_booking_with_a_reason(clock, client, only_pro, customer, addre
             "reason": "Pro ill (force majeure)",
         },
     )
-    assert "1 booking(s) cancelled." in _messages(response)
+    assert "1 booking cancelled." in _messages(response)
     booking.refresh_from_db()
     assert booking.status == Booking.Status.CANCELLED
     assert BookingRequest.objects.get(pk=booking.request_id).cancel_reason == (

@@ -7,6 +7,7 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.contrib.messages import get_messages
 from django.db.models import Sum
 from knox.models import AuthToken
 
@@ -180,9 +181,11 @@ def test_support_closes_a_customer_from_the_admin_with_a_reason(world, client, d
     client.post(url, {**common, "apply": "1", "reason": ""})
     customer.user.refresh_from_db()
     assert customer.user.is_active  # no reason, nothing done
-    client.post(url, {**common, "apply": "1", "reason": "Demande par e-mail du 12/04"})
+    done = client.post(url, {**common, "apply": "1", "reason": "Demande par e-mail du 12/04"})
     customer.user.refresh_from_db()
     assert not customer.user.is_active
+    # French by default, and a plural (ngettext), not "compte(s) fermé(s)".
+    assert "1 compte fermé." in [str(m) for m in get_messages(done.wsgi_request)]
     event = AuditEvent.objects.get(action="privacy.account_closed")
     assert event.actor_id == support.pk
     assert event.data["by"] == "support" and event.data["reason"] == "Demande par e-mail du 12/04"
