@@ -3,25 +3,67 @@
 
 Nearly every signed-in request reads the user's profile next (`request.user.pro` on every pro
 page and dashboard poll: pros.selectors.pro_for): joining the one-to-one profiles named in
-settings.AUTH_USER_PROFILES to the session's user saves one query per request. Everything else
+settings.AUTH_USER_PROFILES to the session's user saves one query per request, and that query
+is written once as SQL (core.rows), not compiled by the ORM on every request. Everything else
 is Django's ModelBackend (password check, `is_active`, permissions). The API's token
 authentication joins the same profiles (core.api_input.TokenAuthentication)."""
+
+from functools import cache
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
+from django.core.exceptions import ValidationError
+from django.db import connection
+
+from .rows import dict_rows, instance, select_items
 
 # The path sessions record at sign-in (django.contrib.auth.login(..., backend=...)).
 PASSWORD_BACKEND = "core.auth_backends.UserWithProfilesBackend"
+
+
+@cache
+def _user_query() -> tuple[str, list, list]:
+    """(SQL reading one user and their profiles by primary key, the user's attribute names,
+    per profile: (relation, model, attribute names, column prefix))."""
+    user_model = get_user_model()
+    quote = connection.ops.quote_name
+    items, user_names = select_items(user_model, "u", "u__")
+    joins, profiles = [], []
+    for index, name in enumerate(settings.AUTH_USER_PROFILES):
+        relation = user_model._meta.get_field(name)  # the reverse one-to-one
+        model, alias = relation.related_model, f"p{index}"
+        profile_items, profile_names = select_items(model, alias, f"{name}__")
+        items += profile_items
+        joins.append(
+            f"LEFT JOIN {quote(model._meta.db_table)} {alias}"
+            f" ON {alias}.{quote(relation.field.column)} = u.{quote(user_model._meta.pk.column)}"
+        )
+        profiles.append((relation, model, profile_names, f"{name}__"))
+    sql = (
+        f"SELECT {', '.join(items)} FROM {quote(user_model._meta.db_table)} u {' '.join(joins)}"
+        f" WHERE u.{quote(user_model._meta.pk.column)} = %s"
+    )
+    return sql, user_names, profiles
 
 
 class UserWithProfilesBackend(ModelBackend):
     def get_user(self, user_id):
         user_model = get_user_model()
         try:
-            user = user_model._default_manager.select_related(*settings.AUTH_USER_PROFILES).get(
-                pk=user_id
-            )
-        except user_model.DoesNotExist:
+            user_id = user_model._meta.pk.to_python(user_id)
+        except ValidationError:
             return None
+        sql, user_names, profiles = _user_query()
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [user_id])
+            rows = dict_rows(cursor)
+        if not rows:
+            return None
+        user = instance(user_model, user_names, rows[0], "u__")
+        for relation, model, names, prefix in profiles:
+            profile = instance(model, names, rows[0], prefix)
+            relation.set_cached_value(user, profile)  # `user.pro`; None: it does not exist
+            if profile is not None:
+                relation.field.set_cached_value(profile, user)  # `pro.user` is that user
         return user if self.user_can_authenticate(user) else None

@@ -9,6 +9,7 @@ from datetime import datetime
 from django.db import connection
 
 from catalog.models import Service
+from core.rows import dict_rows, instance, select_items
 from customers.models import Address
 
 from ..models import BookingRequest
@@ -16,16 +17,9 @@ from ..models import BookingRequest
 # --- the locking read ---------------------------------------------------------------------------
 
 
-def _columns(model, alias: str, prefix: str) -> tuple[list[str], list[str]]:
-    """SELECT items for the model's columns under `prefix`, and the attribute names."""
-    fields = model._meta.concrete_fields
-    items = [f'{alias}."{field.column}" AS "{prefix}{field.attname}"' for field in fields]
-    return items, [field.attname for field in fields]
-
-
-_REQUEST_COLUMNS, _REQUEST_FIELDS = _columns(BookingRequest, "r", "")
-_ADDRESS_COLUMNS, _ADDRESS_FIELDS = _columns(Address, "a", "address__")
-_SERVICE_COLUMNS, _SERVICE_FIELDS = _columns(Service, "s", "service__")
+_REQUEST_COLUMNS, _REQUEST_FIELDS = select_items(BookingRequest, "r")
+_ADDRESS_COLUMNS, _ADDRESS_FIELDS = select_items(Address, "a", "address__")
+_SERVICE_COLUMNS, _SERVICE_FIELDS = select_items(Service, "s", "service__")
 
 # The requests (their own rows locked), with their address and service, and what a step reads
 # of their proposals and counter-offers: one statement, written once (not compiled by the ORM
@@ -91,22 +85,10 @@ def _lock_parts(parts: list[tuple[str, str, bool]], params: dict) -> list[list[B
 
 def _requests_of(cursor) -> list[BookingRequest]:
     requests = []
-    names = [column.name for column in cursor.description]
-    for row in cursor.fetchall():
-        values = dict(zip(names, row, strict=True))
-        request = BookingRequest.from_db(
-            connection.alias, _REQUEST_FIELDS, [values[f] for f in _REQUEST_FIELDS]
-        )
-        request.address = Address.from_db(
-            connection.alias,
-            _ADDRESS_FIELDS,
-            [values["address__" + f] for f in _ADDRESS_FIELDS],
-        )
-        request.service = Service.from_db(
-            connection.alias,
-            _SERVICE_FIELDS,
-            [values["service__" + f] for f in _SERVICE_FIELDS],
-        )
+    for values in dict_rows(cursor):
+        request = instance(BookingRequest, _REQUEST_FIELDS, values)
+        request.address = instance(Address, _ADDRESS_FIELDS, values, "address__")
+        request.service = instance(Service, _SERVICE_FIELDS, values, "service__")
         for name in _STATE:
             setattr(request, name, values[name])
         request.step_open_counter = values["step_open_counter"]

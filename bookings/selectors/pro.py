@@ -3,10 +3,13 @@ they set up, the customers they served, and the timeline as the booking's pro ma
 
 from datetime import datetime
 
-from django.db.models import Count, Exists, OuterRef, Subquery, Window
+from django.db import connection
+from django.db.models import Exists, OuterRef, Subquery
 
+from catalog.models import Service
 from core import clock
-from customers.models import Customer
+from core.rows import dict_rows, instance, select_items
+from customers.models import Address, Customer
 
 from ..events import PRO_OWN_KINDS, PRO_VISIBLE_KINDS
 from ..models import Booking, BookingRequest, Proposal
@@ -15,24 +18,21 @@ from ..models import Booking, BookingRequest, Proposal
 # show, and what decides whether it can be answered (bookings.rules.proposal_is_answerable):
 # the poll reads these rows every few seconds, and converting the requests', services' and
 # addresses' other columns was a third of its query's cost.
-OPEN_CARD_FIELDS = (
-    "pro_id",
-    "status",
-    "is_bonus",
-    "sent_at",
-    "expires_at",
-    "request__status",
-    "request__start",
-    "request__end",
-    "request__booking_deadline",
-    "request__notes",
-    "request__pro_net_cents",
-    "request__service__name_fr",
-    "request__service__name_en",
-    "request__service__duration_minutes",
-    "request__address__postal_code",
-    "request__address__city",
-)
+OPEN_CARD_FIELDS = {
+    Proposal: ("pro", "request", "status", "is_bonus", "sent_at", "expires_at"),
+    BookingRequest: (
+        "status",
+        "start",
+        "end",
+        "booking_deadline",
+        "notes",
+        "pro_net_cents",
+        "service",
+        "address",
+    ),
+    Service: ("name_fr", "name_en", "duration_minutes"),
+    Address: ("postal_code", "city"),
+}
 
 
 def open_proposals_for(pro, *, now: datetime | None = None):
@@ -42,7 +42,12 @@ def open_proposals_for(pro, *, now: datetime | None = None):
     return (
         Proposal.objects.filter(pro=pro, status=Proposal.Status.SENT, expires_at__gt=now)
         .select_related("request__service", "request__address")
-        .only(*OPEN_CARD_FIELDS)
+        .only(
+            *OPEN_CARD_FIELDS[Proposal],
+            *(f"request__{name}" for name in OPEN_CARD_FIELDS[BookingRequest]),
+            *(f"request__service__{name}" for name in OPEN_CARD_FIELDS[Service]),
+            *(f"request__address__{name}" for name in OPEN_CARD_FIELDS[Address]),
+        )
         .order_by("expires_at", "id")
     )
 
@@ -51,12 +56,56 @@ def open_proposals_for(pro, *, now: datetime | None = None):
 # are counted ("and 40 more"), so a poll costs the same with 5 or 50 open proposals.
 DASHBOARD_MAX_CARDS = 10
 
+_CARD_PARTS = [
+    (Proposal, "p", ""),
+    (BookingRequest, "r", "r__"),
+    (Service, "s", "s__"),
+    (Address, "a", "a__"),
+]
+_CARD_ITEMS = {
+    model: select_items(model, alias, prefix, OPEN_CARD_FIELDS[model])
+    for model, alias, prefix in _CARD_PARTS
+}
+# `open_proposals_for`'s first rows and their total, written once as SQL (core.rows): the
+# dashboard polls it every few seconds and the pro app's list reads it, and compiling it with
+# the ORM cost more than running it. Pinned equal to `open_proposals_for` by a test.
+_OPEN_CARDS_SQL = (
+    "SELECT "
+    + ", ".join(item for items, _names in _CARD_ITEMS.values() for item in items)
+    + """, count(*) OVER () AS open_total
+FROM bookings_proposal p
+JOIN bookings_bookingrequest r ON r.id = p.request_id
+JOIN catalog_service s ON s.id = r.service_id
+JOIN customers_address a ON a.id = r.address_id
+WHERE p.pro_id = %(pro)s AND p.status = %(sent)s AND p.expires_at > %(now)s
+ORDER BY p.expires_at, p.id
+LIMIT %(limit)s"""
+)
+
 
 def open_proposals_capped(pro, *, now: datetime | None = None, limit: int = DASHBOARD_MAX_CARDS):
     """The first `limit` of `open_proposals_for` and how many more there are, in one query
     (the total is a window count over the same rows)."""
-    rows = list(open_proposals_for(pro, now=now).annotate(open_total=Window(Count("pk")))[:limit])
-    return rows, (rows[0].open_total - len(rows)) if rows else 0
+    params = {
+        "pro": pro.pk,
+        "sent": Proposal.Status.SENT,
+        "now": now or clock.now(),
+        "limit": limit,
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(_OPEN_CARDS_SQL, params)
+        rows = dict_rows(cursor)
+    proposals = []
+    for row in rows:
+        proposal, request, service, address = (
+            instance(model, _CARD_ITEMS[model][1], row, prefix)
+            for model, _alias, prefix in _CARD_PARTS
+        )
+        request.service, request.address = service, address
+        proposal.request = request
+        proposal.pro = pro
+        proposals.append(proposal)
+    return proposals, (rows[0]["open_total"] - len(rows)) if rows else 0
 
 
 def pro_proposals_by_ids(pro, ids):

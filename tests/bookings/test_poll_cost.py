@@ -15,7 +15,7 @@ from rest_framework.test import APIClient
 from bookings.api.pro import ProProposalOutSerializer, pro_proposal_rows
 from bookings.forms import CounterForm
 from bookings.models import Proposal
-from bookings.selectors import open_proposals_for
+from bookings.selectors import open_proposals_capped, open_proposals_for
 from bookings.views import _card_context
 from core import clock as core_clock
 from tests.bookings.helpers import NOW, at
@@ -124,3 +124,40 @@ def test_the_api_s_first_page_is_drf_s_first_page(clock, make_pro, service):
     assert first["count"] == 25 and len(first["results"]) == 20
     assert first["next"].endswith("/api/v1/pro/proposals?page=2") and first["previous"] is None
     assert client.get(first["next"]).json()["count"] == 25
+
+
+def test_the_capped_cards_are_the_first_open_proposals_with_what_their_cards_show(
+    clock, make_pro, service, django_assert_num_queries
+):
+    pro, other = make_pro(), make_pro()
+    _open_proposals(pro, service, 13, notes="Code 12A")
+    _open_proposals(other, service, 2)
+    Proposal.objects.filter(pro=pro).order_by("-expires_at")[:1].get().delete()  # 12 left
+    answered = Proposal.objects.filter(pro=pro).order_by("expires_at").first()
+    Proposal.objects.filter(pk=answered.pk).update(status=Proposal.Status.REFUSED)  # 11 open
+    now = core_clock.now()
+    expected = list(open_proposals_for(pro, now=now))
+    cards, more = open_proposals_capped(pro, now=now, limit=10)
+    assert [card.pk for card in cards] == [p.pk for p in expected[:10]] and more == 1
+    shown = ("status", "is_bonus", "sent_at", "expires_at", "request_id", "pro_id")
+    with django_assert_num_queries(0):  # everything a card and an API row read is loaded
+        for card, reference in zip(cards, expected, strict=False):
+            assert [getattr(card, name) for name in shown] == [
+                getattr(reference, name) for name in shown
+            ]
+            req, ref = card.request, reference.request
+            assert (req.start, req.end, req.notes, req.pro_net_cents, req.booking_deadline) == (
+                ref.start,
+                ref.end,
+                ref.notes,
+                ref.pro_net_cents,
+                ref.booking_deadline,
+            )
+            assert (req.service.name, req.address.postal_code, req.address.city) == (
+                ref.service.name,
+                ref.address.postal_code,
+                ref.address.city,
+            )
+            _card_context(card, now=now)
+        assert pro_proposal_rows(cards, now=now) == pro_proposal_rows(expected[:10], now=now)
+    assert open_proposals_capped(other, now=now, limit=10)[1] == 0

@@ -10,6 +10,8 @@ from .base import DEBUG, env
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=not DEBUG)
 # The container healthcheck and Prometheus (inside the stack) call gunicorn over plain http.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^metrics$"]
+# Sessions in PostgreSQL (Django's database engine, its read written once as SQL).
+SESSION_ENGINE = "core.sessions"
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env.bool("DJANGO_SECURE_COOKIES", default=not DEBUG)
 SECURE_HSTS_SECONDS = env.int("DJANGO_SECURE_HSTS_SECONDS", default=0 if DEBUG else 365 * 24 * 3600)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool(
