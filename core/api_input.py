@@ -7,9 +7,12 @@ DRF imports these while loading its views: this module must not import rest_fram
 import binascii
 import io
 import re
+from functools import cache
 from hmac import compare_digest
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -19,6 +22,9 @@ from knox.models import get_token_model
 from knox.settings import CONSTANTS, knox_settings
 from knox.signals import token_expired
 from rest_framework import exceptions, pagination, parsers
+
+from .auth_backends import user_of_row, user_select
+from .rows import dict_rows, instance, select_items
 
 
 class TokenAuthentication(KnoxTokenAuthentication):
@@ -33,14 +39,8 @@ class TokenAuthentication(KnoxTokenAuthentication):
         except UnicodeDecodeError:
             raise invalid from None
         # knox's own lookup (knox.auth.TokenAuthentication.authenticate_credentials), with the
-        # user's profiles joined: token, user and profile in one query on every API call.
-        related = ["user", *(f"user__{name}" for name in settings.AUTH_USER_PROFILES)]
-        candidates = (
-            get_token_model()
-            .objects.filter(token_key=token[: CONSTANTS.TOKEN_KEY_LENGTH])
-            .select_related(*related)
-        )
-        for auth_token in candidates:
+        # user's profiles joined: token, user and profile in one statement written once.
+        for auth_token in _tokens_with_users(token[: CONSTANTS.TOKEN_KEY_LENGTH]):
             if self._cleanup_token(auth_token):
                 continue
             try:
@@ -63,6 +63,36 @@ class TokenAuthentication(KnoxTokenAuthentication):
         auth_token.delete()
         token_expired.send(sender=self.__class__, username=username, source="auth_token")
         return True
+
+
+@cache
+def _token_query() -> tuple[str, list[str]]:
+    token_model = get_token_model()
+    quote = connection.ops.quote_name
+    items, token_names = select_items(token_model, "t", "t__")
+    user_items, joins, _names, _profiles = user_select()
+    user_model = get_user_model()
+    sql = (
+        f"SELECT {', '.join(items + user_items)} FROM {quote(token_model._meta.db_table)} t"
+        f" JOIN {quote(user_model._meta.db_table)} u"
+        f" ON u.{quote(user_model._meta.pk.column)} = t.{quote(token_model.user.field.column)}"
+        f" {joins} WHERE t.{quote(token_model._meta.get_field('token_key').column)} = %s"
+    )
+    return sql, token_names
+
+
+def _tokens_with_users(token_key: str) -> list:
+    """The tokens under this key, each with its user and the user's profiles attached."""
+    sql, token_names = _token_query()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [token_key])
+        rows = dict_rows(cursor)
+    tokens = []
+    for row in rows:
+        auth_token = instance(get_token_model(), token_names, row, "t__")
+        auth_token.user = user_of_row(row)
+        tokens.append(auth_token)
+    return tokens
 
 
 # A JSON string (with its escapes), then any character that is not a bracket.

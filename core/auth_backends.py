@@ -23,9 +23,10 @@ PASSWORD_BACKEND = "core.auth_backends.UserWithProfilesBackend"
 
 
 @cache
-def _user_query() -> tuple[str, list, list]:
-    """(SQL reading one user and their profiles by primary key, the user's attribute names,
-    per profile: (relation, model, attribute names, column prefix))."""
+def user_select() -> tuple[list[str], str, list[str], list]:
+    """The pieces of a statement reading users (alias `u`) with their profiles: the SELECT
+    items, the LEFT JOINs, the user's attribute names, and per profile (relation, model,
+    attribute names, column prefix). Also the API tokens' read (core.api_input)."""
     user_model = get_user_model()
     quote = connection.ops.quote_name
     items, user_names = select_items(user_model, "u", "u__")
@@ -40,11 +41,31 @@ def _user_query() -> tuple[str, list, list]:
             f" ON {alias}.{quote(relation.field.column)} = u.{quote(user_model._meta.pk.column)}"
         )
         profiles.append((relation, model, profile_names, f"{name}__"))
-    sql = (
-        f"SELECT {', '.join(items)} FROM {quote(user_model._meta.db_table)} u {' '.join(joins)}"
+    return items, " ".join(joins), user_names, profiles
+
+
+def user_of_row(row: dict):
+    """The user of a row read with `user_select`'s items, their profiles attached both ways
+    (`user.pro`, and `pro.user` is that user; a missing profile is known to be missing)."""
+    _items, _joins, user_names, profiles = user_select()
+    user = instance(get_user_model(), user_names, row, "u__")
+    for relation, model, names, prefix in profiles:
+        profile = instance(model, names, row, prefix)
+        relation.set_cached_value(user, profile)  # None: RelatedObjectDoesNotExist on access
+        if profile is not None:
+            relation.field.set_cached_value(profile, user)
+    return user
+
+
+@cache
+def _user_query() -> str:
+    user_model = get_user_model()
+    quote = connection.ops.quote_name
+    items, joins, _names, _profiles = user_select()
+    return (
+        f"SELECT {', '.join(items)} FROM {quote(user_model._meta.db_table)} u {joins}"
         f" WHERE u.{quote(user_model._meta.pk.column)} = %s"
     )
-    return sql, user_names, profiles
 
 
 class UserWithProfilesBackend(ModelBackend):
@@ -54,16 +75,10 @@ class UserWithProfilesBackend(ModelBackend):
             user_id = user_model._meta.pk.to_python(user_id)
         except ValidationError:
             return None
-        sql, user_names, profiles = _user_query()
         with connection.cursor() as cursor:
-            cursor.execute(sql, [user_id])
+            cursor.execute(_user_query(), [user_id])
             rows = dict_rows(cursor)
         if not rows:
             return None
-        user = instance(user_model, user_names, rows[0], "u__")
-        for relation, model, names, prefix in profiles:
-            profile = instance(model, names, rows[0], prefix)
-            relation.set_cached_value(user, profile)  # `user.pro`; None: it does not exist
-            if profile is not None:
-                relation.field.set_cached_value(profile, user)  # `pro.user` is that user
+        user = user_of_row(rows[0])
         return user if self.user_can_authenticate(user) else None

@@ -61,3 +61,37 @@ def test_the_session_read_gives_what_was_saved_until_it_expires():
     expired = SessionStore(store.session_key)
     assert expired.load() == {} and expired.session_key is None
     assert SessionStore("x" * 32).load() == {}
+
+
+def _token(user, **fields):
+    from knox.models import AuthToken
+
+    token, key = AuthToken.objects.create(user)
+    if fields:
+        AuthToken.objects.filter(pk=token.pk).update(**fields)
+    return AuthToken, token, key
+
+
+def test_an_api_token_brings_its_user_and_their_pro_in_one_read(django_assert_num_queries):
+    from rest_framework.test import APIRequestFactory
+
+    from core.api_input import TokenAuthentication
+
+    pro = ProFactory()
+    _model, _token_row, key = _token(pro.user)
+    request = APIRequestFactory().get("/api/v1/pro/proposals", HTTP_AUTHORIZATION=f"Token {key}")
+    with django_assert_num_queries(1):
+        user, auth_token = TokenAuthentication().authenticate(request)
+        assert user.pro.pk == pro.pk and user.pro.user is user and auth_token.user is user
+
+
+def test_an_expired_token_is_refused_and_deleted_the_others_are_left_to_sign_in(api_client):
+    user = UserFactory()
+    past = timezone.now() - timedelta(minutes=1)
+    model, expired, key = _token(user, expiry=past)
+    _model, other_expired, _other_key = _token(user, expiry=past)
+    api_client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    response = api_client.get("/api/v1/me")
+    assert response.status_code == 401
+    assert not model.objects.filter(pk=expired.pk).exists()
+    assert model.objects.filter(pk=other_expired.pk).exists()  # purged at the next sign-in
