@@ -1,46 +1,22 @@
 """Real threads on real PostgreSQL: two closings of one session end in exactly one outcome
 (the record lock, taken first by every checkin transition, decides)."""
 
-import threading
 from datetime import timedelta
 
 import pytest
-from django.db import connection
 
 from catalog.models import Service
 from checkin import services
 from checkin.errors import DeclarationDeadlinePassed, DeclarationNotAllowed
 from checkin.models import BillableItem, Outcome, SessionRecord
 from core import clock
+from tests.concurrency.threads import run_together
 from tests.factories import ProFactory, booking_customer, booking_row
 
 pytestmark = [
     pytest.mark.concurrency,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
-
-
-def run_together(calls):
-    """Run the callables in threads released at the same instant; return results/exceptions."""
-    barrier = threading.Barrier(len(calls))
-    results = [None] * len(calls)
-
-    def worker(index, call):
-        try:
-            barrier.wait(timeout=30)
-            results[index] = call()
-        except Exception as exc:  # collected and asserted by the test
-            results[index] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=(i, call)) for i, call in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert not any(thread.is_alive() for thread in threads)
-    return results
 
 
 def _session(pro, start):

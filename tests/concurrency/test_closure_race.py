@@ -12,7 +12,6 @@ import time
 from datetime import timedelta
 
 import pytest
-from django.db import connection
 
 from bookings import events
 from bookings.models import BookingRequest
@@ -21,6 +20,7 @@ from catalog.models import Service
 from core import clock
 from core.errors import DomainError
 from privacy import erasure, erasure_fields
+from tests.concurrency.threads import run_together
 from tests.factories import booking_customer, dispatchable_pro
 
 pytestmark = [
@@ -29,27 +29,6 @@ pytestmark = [
 ]
 
 HOLD_SECONDS = 0.5
-
-
-def run_in_threads(calls):
-    """Start each callable in its thread; return results or exceptions, in call order."""
-    results = [None] * len(calls)
-
-    def worker(index, call):
-        try:
-            results[index] = call()
-        except Exception as exc:  # asserted by the test
-            results[index] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=(i, call)) for i, call in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert not any(thread.is_alive() for thread in threads)
-    return results
 
 
 @pytest.fixture
@@ -98,7 +77,7 @@ def test_a_request_created_while_the_closure_holds_the_account_is_refused(home, 
         assert closing.wait(timeout=30)
         return _create(customer, address, service, start)()
 
-    closed, created = run_in_threads([_close(customer.user), create_once_closing])
+    closed, created = run_together([_close(customer.user), create_once_closing])
 
     assert closed is True
     assert isinstance(created, DomainError), created
@@ -125,7 +104,7 @@ def test_a_request_being_created_when_the_closure_starts_is_cancelled_by_it(home
         assert inserted.wait(timeout=30)
         return _close(customer.user)()
 
-    created, closed = run_in_threads(
+    created, closed = run_together(
         [_create(customer, address, service, start), close_once_inserted]
     )
 

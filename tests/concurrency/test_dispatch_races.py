@@ -1,44 +1,20 @@
 """Real threads on real PostgreSQL: the request lock and the exclusion constraint hold."""
 
-import threading
 from datetime import timedelta
 
 import pytest
-from django.db import connection
 
 from bookings import services
 from bookings.models import Booking, BookingRequest, Proposal
 from catalog.models import Service
 from core import clock
+from tests.concurrency.threads import run_together
 from tests.factories import ProFactory, booking_customer, booking_request_row
 
 pytestmark = [
     pytest.mark.concurrency,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
-
-
-def run_together(calls):
-    """Run the callables in threads released at the same instant; return results/exceptions."""
-    barrier = threading.Barrier(len(calls))
-    results = [None] * len(calls)
-
-    def worker(index, call):
-        try:
-            barrier.wait(timeout=30)
-            results[index] = call()
-        except Exception as exc:  # collected and asserted by the test
-            results[index] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=(i, call)) for i, call in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert not any(thread.is_alive() for thread in threads)
-    return results
 
 
 def _request(customer, address, service, start):

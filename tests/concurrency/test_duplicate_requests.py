@@ -9,12 +9,10 @@ runs: 409 `idempotency_key_in_use` (it does not wait), and a later retry gets th
 """
 
 import json
-import threading
 import time
 from datetime import timedelta
 
 import pytest
-from django.db import connection
 from knox.models import AuthToken
 from rest_framework.test import APIClient
 
@@ -23,6 +21,7 @@ from bookings.models import BookingRequest
 from catalog.models import Service
 from core import clock
 from core.models import IdempotencyRecord
+from tests.concurrency.threads import run_together
 from tests.factories import booking_customer, dispatchable_pro
 
 pytestmark = [
@@ -32,29 +31,6 @@ pytestmark = [
 
 URL = "/api/v1/booking-requests"
 HOLD_SECONDS = 0.5
-
-
-def run_together(calls):
-    """Run the callables in threads released at the same instant; return results/exceptions."""
-    barrier = threading.Barrier(len(calls))
-    results = [None] * len(calls)
-
-    def worker(index, call):
-        try:
-            barrier.wait(timeout=30)
-            results[index] = call()
-        except Exception as exc:  # collected and asserted by the test
-            results[index] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=(i, call)) for i, call in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert not any(thread.is_alive() for thread in threads)
-    return results
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from catalog.models import Service
 from core import clock
 from payouts import services
 from payouts.models import Charge, FakeGatewayObject, LedgerEntry, Payout, PayoutItem
-from tests.concurrency.test_checkin_races import run_together
+from tests.concurrency.threads import run_together
 from tests.payouts.conftest import close_session, make_customer, make_pro
 
 pytestmark = [
