@@ -52,6 +52,23 @@ def test_created_with_status_and_price_snapshot(
     assert list(request.events.values_list("kind", flat=True)) == ["request_created"]
 
 
+def test_the_created_answer_is_what_reading_the_request_gives(
+    clock, client, make_pro, service, address, customer, django_assert_max_num_queries
+):
+    from bookings.api.customer import _request_payload
+
+    make_pro()
+    body = {**payload(service, address, at(3, 10)), "access_details": "Code 1234"}
+    # 9 statements and the service's savepoint (the test runs in a transaction): no savepoint
+    # around the insert, no re-read after the commit.
+    with django_assert_max_num_queries(11):
+        response = client.post(URL, body, format="json")
+    assert response.status_code == 201, response.content
+    created = response.json()
+    assert created == _request_payload(customer, created["id"])
+    assert created["access_details"] == "Code 1234" and created["exclusive_pro"] is None
+
+
 def test_blacklisted_customer_is_refused_before_anything_else(clock, client, customer, service):
     Customer.objects.filter(pk=customer.pk).update(is_blacklisted=True)
     response = client.post(URL, {"service": 999999, "start": "tomorrow"}, format="json")
