@@ -14,6 +14,7 @@ from rest_framework.views import APIView
 
 from catalog.models import Service
 from core.api import StrictCharField, validated
+from customers.models import Address
 from customers.selectors import customer_for
 from pros.models import Pro
 
@@ -104,17 +105,19 @@ class BookingRequestInSerializer(serializers.Serializer):
     fallback_to_others = serializers.BooleanField(required=False, default=False)
     link = serializers.CharField(required=False, allow_blank=True, max_length=80, default="")
 
+    # By primary key with `get` (not `first`, which would sort by the models' ordering: the
+    # service's joins its category).
     def validate_service(self, value):
-        service = Service.objects.active().select_related("category").filter(pk=value).first()
-        if service is None:
-            raise serializers.ValidationError(_("Unknown service."))
-        return service
+        try:
+            return Service.objects.active().select_related("category").get(pk=value)
+        except Service.DoesNotExist:
+            raise serializers.ValidationError(_("Unknown service.")) from None
 
     def validate_address(self, value):
-        address = self.context["customer"].addresses.active().filter(pk=value).first()
-        if address is None:
-            raise serializers.ValidationError(_("Unknown address."))
-        return address
+        try:
+            return self.context["customer"].addresses.active().get(pk=value)
+        except Address.DoesNotExist:
+            raise serializers.ValidationError(_("Unknown address.")) from None
 
     def validate_pro(self, value):
         if value is None:
