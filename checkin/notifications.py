@@ -9,7 +9,7 @@ language of that moment.
 from datetime import datetime
 
 from django.urls import reverse
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
 from core.money import format_eur
@@ -236,10 +236,14 @@ def tell_pro_reminder(record, *, days_left: int) -> None:
 @renderer("session_declare_reminder")
 def _render_reminder(params):
     title = _("Declare your session: %(service)s on %(when)s") % _texts(params)
-    body = _(
-        "Declare how the session went: done, absence or cancellation. %(days)d day(s) left; "
-        "after that, its billing is cancelled."
-    ) % {"days": params.get("days_left") or 0}
+    days = params.get("days_left") or 0
+    body = ngettext(
+        "Declare how the session went: done, absence or cancellation. %(days)d day left; "
+        "after that, its billing is cancelled.",
+        "Declare how the session went: done, absence or cancellation. %(days)d days left; "
+        "after that, its billing is cancelled.",
+        days,
+    ) % {"days": days}
     return title, body
 
 

@@ -184,3 +184,22 @@ def test_the_backfill_migration_opens_records_for_confirmed_bookings(
     assert record.next_reminder_at == at(3, 10)
     assert record_of(other).closes_at == other.end and not record_of(other).needs_declaration
     assert not SessionRecord.objects.filter(booking=done).exists()
+
+
+@pytest.mark.parametrize(
+    ("language", "days", "expected"),
+    [
+        ("fr", 1, "Il vous reste 1 jour ;"),
+        ("fr", 4, "Il vous reste 4 jours ;"),
+        ("en", 1, "1 day left;"),
+        ("en", 4, "4 days left;"),
+    ],
+)
+def test_the_reminder_counts_its_days_in_the_reader_s_language(language, days, expected):
+    from django.utils import translation
+
+    from notifications.kinds import render
+
+    params = {"service": {"fr": "Ménage", "en": "Cleaning"}, "days_left": days}
+    with translation.override(language):
+        assert expected in render("session_declare_reminder", params).body
