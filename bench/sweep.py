@@ -22,6 +22,7 @@ import cProfile
 import os
 import pstats
 import sys
+import threading
 import time
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -99,14 +100,27 @@ def add_backlog(customers, service, *, total, due, now):
 
 
 class StatementCounter:
-    """Counts the statements Django sends (transaction control excluded)."""
+    """Counts the statements Django sends (transaction control excluded), on this thread's
+    connection and, through `engine._sweep_thread`, on the sweep threads' own."""
 
     def __init__(self):
         self.count = 0
+        self._lock = threading.Lock()
 
     def __call__(self, execute, sql, params, many, context):
-        self.count += 1
+        with self._lock:
+            self.count += 1
         return execute(sql, params, many, context)
+
+
+def count_in_sweep_threads(counter: StatementCounter) -> None:
+    sweep_thread = engine._sweep_thread
+
+    def counted(state):
+        with connection.execute_wrapper(counter):
+            return sweep_thread(state)
+
+    engine._sweep_thread = counted
 
 
 def due_left(ids):
@@ -165,6 +179,8 @@ def main():
     # the sweep as the worker would run them (printed apart: they hand no request on).
     recomputes = []
     record.publish_recomputes = recomputes.append
+    count_in_sweep_threads(counter)
+    # BENCH_SWEEP_PROFILE=1 profiles the calling thread only: use DISPATCH_SWEEP_THREADS=1.
     profile = cProfile.Profile() if os.environ.get("BENCH_SWEEP_PROFILE") else None
     with connection.execute_wrapper(counter):
         finished = False
@@ -195,7 +211,7 @@ def main():
     budget = settings.DISPATCH_SWEEP_SECONDS
     print(
         f"\nsweep: {processed:,} requests in {elapsed:.2f} s ({processed / elapsed:,.0f}/s) by one "
-        f"process, {len(passes)} pass(es), longest {max(passes):.2f} s (budget {budget:.0f} s); "
+        f"process ({settings.DISPATCH_SWEEP_THREADS} thread(s)), {len(passes)} pass(es), longest {max(passes):.2f} s (budget {budget:.0f} s); "
         f"{left} still due; {handed_on:,} handed on to the next pro"
     )
     print(

@@ -86,3 +86,11 @@ def score_recompute_tasks(monkeypatch):
     monkeypatch.setattr(
         record, "publish_recomputes", lambda pro_ids: record.score_recompute(pro_ids=pro_ids)
     )
+
+
+@pytest.fixture(autouse=True)
+def sweep_in_one_thread(settings):
+    """A test's rows live in its own transaction, which the sweep's threads (their own
+    connections) would not see: the sweep runs in the test's thread, except in
+    tests/concurrency/test_sweep_threads.py (real threads on committed rows)."""
+    settings.DISPATCH_SWEEP_THREADS = 1

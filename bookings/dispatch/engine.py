@@ -9,11 +9,15 @@ the policy's size, flag (or close) when nobody is left, store the next due time 
 for it.
 """
 
+import contextvars
 import logging
+import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 
 from bookings.dispatch import wakeups
 from core import clock
@@ -93,23 +97,79 @@ def sweep_pass(
     none is due or the pass has used its time (DISPATCH_SWEEP_SECONDS, below the beat interval):
     then it yields and the next pass goes on. Returns (requests processed, whether nothing due
     was left). A batch that fails is retried request by request, so one broken request stops
-    nothing; it stays due and this pass skips it."""
-    batch = batch or settings.DISPATCH_SWEEP_BATCH
-    seconds = settings.DISPATCH_SWEEP_SECONDS if seconds is None else seconds
-    started = time.monotonic()
-    processed, batches, failed = 0, 0, set()
+    nothing; it stays due and this pass skips it.
+
+    With DISPATCH_SWEEP_THREADS > 1 the pass claims batches from that many threads, each with
+    its own database connection: a batch's statements wait on PostgreSQL about half of the
+    time, and another batch's Python runs meanwhile. Claims are SKIP LOCKED, so two threads
+    never hold the same request."""
+    state = _Pass(
+        batch=batch or settings.DISPATCH_SWEEP_BATCH,
+        seconds=settings.DISPATCH_SWEEP_SECONDS if seconds is None else seconds,
+        max_batches=max_batches,
+        started=time.monotonic(),
+    )
+    threads = settings.DISPATCH_SWEEP_THREADS
     # The expired pros' scores: once per pass, each pro once (not once per batch).
     with expiries_recomputed_together():
-        for claim in (claims.claim_due, claims.claim_stray_expiries):
-            while True:
-                if time.monotonic() - started >= seconds or batches == max_batches:
-                    return processed, False
-                batches += 1
-                done, claimed = _sweep_batch(claim, batch=batch, failed=failed)
-                processed += done
-                if claimed < batch or claim is claims.claim_stray_expiries:
-                    break
-    return processed, True
+        if threads <= 1:
+            results = [_sweep_claims(state, claims.claim_due)]
+        else:
+            # Each thread runs in a copy of this context: the pass's set of expired pros (and
+            # the log's request id) is the same object in all of them.
+            contexts = [contextvars.copy_context() for _ in range(threads)]
+            with ThreadPoolExecutor(threads, thread_name_prefix="sweep") as pool:
+                results = list(
+                    pool.map(lambda context: context.run(_sweep_thread, state), contexts)
+                )
+        # Once no batch of this pass is in flight: the stray expiries' claim selects by the
+        # proposals' rows, which a batch committing between its snapshot and its lock would
+        # have changed unseen (the due claim selects by the request's own due time, which
+        # PostgreSQL re-checks on the row it locks).
+        if all(finished for _done, finished in results):
+            results.append(_sweep_claims(state, claims.claim_stray_expiries, once=True))
+    return sum(done for done, _finished in results), all(finished for _done, finished in results)
+
+
+@dataclass
+class _Pass:
+    """A sweep pass's budget, shared by its threads."""
+
+    batch: int
+    seconds: float
+    max_batches: int | None
+    started: float
+    batches: int = 0
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def take_batch(self) -> bool:
+        """Whether one more batch fits in the pass (time and batch count), counting it."""
+        with self.lock:
+            if time.monotonic() - self.started >= self.seconds or self.batches == self.max_batches:
+                return False
+            self.batches += 1
+            return True
+
+
+def _sweep_thread(state: _Pass) -> tuple[int, bool]:
+    try:
+        return _sweep_claims(state, claims.claim_due)
+    finally:
+        connection.close()  # this thread's own connection
+
+
+def _sweep_claims(state: _Pass, claim, *, once: bool = False) -> tuple[int, bool]:
+    """`claim`'s batches until it finds fewer than a batch (or after one batch, `once`) or the
+    pass's budget is spent: (processed, finished). The requests a batch failed on are skipped
+    by this thread's later claims."""
+    processed, failed = 0, set()
+    while True:
+        if not state.take_batch():
+            return processed, False
+        done, claimed = _sweep_batch(claim, batch=state.batch, failed=failed)
+        processed += done
+        if claimed < state.batch or once:
+            return processed, True
 
 
 def _sweep_batch(claim, *, batch: int, failed: set) -> tuple[int, int]:

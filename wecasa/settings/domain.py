@@ -38,6 +38,8 @@ DISPATCH_WAVES = [
 # under a second (a pro answering one of its requests waits at most that).
 DISPATCH_SWEEP_BATCH = env.int("DISPATCH_SWEEP_BATCH", default=250)
 DISPATCH_SWEEP_SECONDS = env.float("DISPATCH_SWEEP_SECONDS", default=20.0)
+# Threads (each with its own database connection) a sweep pass claims batches from.
+DISPATCH_SWEEP_THREADS = env.int("DISPATCH_SWEEP_THREADS", default=2)
 # A wake-up also steps up to this many other due requests in its transaction (bursts).
 DISPATCH_WAKE_BATCH = env.int("DISPATCH_WAKE_BATCH", default=20)
 PRO_DEFAULT_SCORE = 50
