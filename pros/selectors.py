@@ -18,8 +18,9 @@ from .models import Document, Pro
 def pro_for(user) -> Pro | None:
     """The pro profile of `user`, or None (anonymous, or an account without a pro profile).
 
-    One query, through the reverse one-to-one accessor so the answer is cached on the user
-    object for the rest of the request, and `pro.user` is that same object."""
+    Through the reverse one-to-one accessor: the signed-in user comes with it already (the
+    session backend and the API's token read join it, core.auth_backends), so no query; any
+    other user object costs one, cached on it. `pro.user` is that same object."""
     if user is None or not user.is_authenticated:
         return None
     try:
