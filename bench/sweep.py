@@ -180,8 +180,10 @@ def main():
     recomputes = []
     record.publish_recomputes = recomputes.append
     count_in_sweep_threads(counter)
-    # BENCH_SWEEP_PROFILE=1 profiles the calling thread only: use DISPATCH_SWEEP_THREADS=1.
-    profile = cProfile.Profile() if os.environ.get("BENCH_SWEEP_PROFILE") else None
+    # BENCH_SWEEP_PROFILE=1 (or =tottime: sorted by own time) profiles the calling thread only:
+    # use DISPATCH_SWEEP_THREADS=1. BENCH_SWEEP_PROFILE_FILE=path also dumps it for pstats.
+    profile_sort = os.environ.get("BENCH_SWEEP_PROFILE")
+    profile = cProfile.Profile() if profile_sort else None
     with connection.execute_wrapper(counter):
         finished = False
         while not finished:
@@ -195,7 +197,10 @@ def main():
             processed += done
     elapsed = time.perf_counter() - began
     if profile:  # BENCH_SWEEP_PROFILE=1: where the pass spends its time (slower under the profiler)
-        pstats.Stats(profile).sort_stats("cumulative").print_stats(45)
+        stats = pstats.Stats(profile)
+        stats.sort_stats("tottime" if profile_sort == "tottime" else "cumulative").print_stats(45)
+        if os.environ.get("BENCH_SWEEP_PROFILE_FILE"):
+            stats.dump_stats(os.environ["BENCH_SWEEP_PROFILE_FILE"])
     recompute_began = time.perf_counter()
     scored = sum(score_recompute(pro_ids=pro_ids).pros for pro_ids in recomputes)
     recompute_seconds = time.perf_counter() - recompute_began

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core import clock
 from core.bulk import insert_rows
+from core.instances import new
 
 from .models import BookingEvent
 
@@ -131,7 +132,8 @@ def written_together():
 def _write(request, kind: EventKind, *, actor=None, booking=None, **data) -> BookingEvent:
     if actor is not None and not getattr(actor, "is_authenticated", False):
         actor = None  # an anonymous user is nobody: the row says "system"
-    event = BookingEvent(
+    event = new(
+        BookingEvent,
         request=request,
         booking=booking,
         actor=actor,

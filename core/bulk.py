@@ -10,6 +10,7 @@ no `save()`, no signals, primary keys set on the objects (unless conflicts are i
 """
 
 import json
+import operator
 
 from django.db import connection, models
 
@@ -47,15 +48,26 @@ def insertable_fields(model) -> list:
     return [field for field in model._meta.concrete_fields if not field.primary_key]
 
 
+def _reader(field):
+    """How the INSERT reads the field's value off an object: its attribute, unless the field
+    computes it when saved (`pre_save`: `auto_now_add` and the like)."""
+    plain = type(field).pre_save is models.Field.pre_save or (
+        isinstance(field, models.DateField) and not (field.auto_now or field.auto_now_add)
+    )
+    if plain:
+        return operator.attrgetter(field.attname)
+    return lambda obj: field.pre_save(obj, True)
+
+
 def json_rows(fields, objs) -> str:
     """The JSON document of `objs`'s rows (one object per row, keyed by column), as
     `recordset` unpacks it."""
-    converters = [(field, _converter(field), field.column) for field in fields]
+    converters = [(field.column, _reader(field), _converter(field)) for field in fields]
     rows = []
     for obj in objs:
         row = {}
-        for field, convert, column in converters:
-            value = field.pre_save(obj, True)
+        for column, read, convert in converters:
+            value = read(obj)
             row[column] = value if convert is None else convert(value)
         rows.append(row)
     return json.dumps(rows)

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from core.bulk import insert_rows
+from core.instances import new
 
 from . import emails, kinds, live, push, tasks
 from .models import Notification
@@ -40,7 +41,8 @@ def notify(
         raise ValueError(f"no renderer for notification kind {kind!r}")
     if not user.is_active:  # a closed account (privacy.erasure): nothing recorded or sent
         return Notification(user=user, kind=kind, params=params or {})
-    notification = Notification(
+    notification = new(
+        Notification,
         user=user,
         kind=kind,
         params=kinds.check_params(params or {}),

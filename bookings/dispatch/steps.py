@@ -21,6 +21,7 @@ from datetime import datetime
 from django.db import connection
 
 from core import bulk, metrics
+from core.instances import new
 from core.models import User
 from notifications import services as notification_services
 from pros import scoring
@@ -84,7 +85,7 @@ def _step(request: BookingRequest, *, now: datetime, only_if_due: bool, writes: 
             writes.due_times[request.pk] = (None, request.flagged_at)
         return True
     due = [
-        Proposal(id=row["id"], request=request, pro_id=row["pro_id"], is_bonus=row["is_bonus"])
+        new(Proposal, id=row["id"], request=request, pro_id=row["pro_id"], is_bonus=row["is_bonus"])
         for row in request.step_due
     ]
     is_due = (request.next_dispatch_at and request.next_dispatch_at <= now) or due
@@ -149,13 +150,14 @@ def _top_up_wave(
     holding = request.step_holding
     sent = []
     for candidate in candidates:
-        user = User(
-            id=candidate.user_id, email=candidate.user_email, language=candidate.user_language
+        user = new(
+            User, id=candidate.user_id, email=candidate.user_email, language=candidate.user_language
         )
         user.has_push_devices = candidate.has_device  # read by notifications.services
-        proposal = Proposal(
+        proposal = new(
+            Proposal,
             request=request,
-            pro=Pro(id=candidate.pro_id, user=user),
+            pro=new(Pro, id=candidate.pro_id, user=user),
             sent_at=now,
             expires_at=now + wave.answer_time,
         )

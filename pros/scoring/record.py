@@ -16,6 +16,7 @@ from datetime import datetime
 from django.db import transaction
 
 from core.bulk import insert_rows
+from core.instances import new
 
 from ..models import ScoreEvent
 from .compute import score_recompute, score_recompute_on_commit
@@ -109,7 +110,13 @@ def score_proposals_expired(*, proposals, at: datetime) -> None:
     INSERT once the engine's step commits, like its e-mails: the step's own statements stay
     what they are, and a step that rolls back records nothing."""
     events = [
-        ScoreEvent(pro_id=proposal.pro_id, kind=Kind.EXPIRED, at=at, ref=f"proposal:{proposal.pk}")
+        new(
+            ScoreEvent,
+            pro_id=proposal.pro_id,
+            kind=Kind.EXPIRED,
+            at=at,
+            ref=f"proposal:{proposal.pk}",
+        )
         for proposal in proposals
         if not proposal.is_bonus
     ]
