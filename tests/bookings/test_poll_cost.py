@@ -66,6 +66,21 @@ def test_the_api_rows_are_what_the_serializer_gives(clock, make_pro, service):
     assert pro_proposal_rows(proposals, now=core_clock.now()) == [dict(row) for row in expected]
 
 
+def test_the_capped_api_rows_are_what_the_serializer_gives_to_the_microsecond(
+    clock, make_pro, service
+):
+    pro = make_pro()
+    _open_proposals(pro, service, 3)
+    Proposal.objects.filter(pro=pro).update(
+        sent_at=NOW - timedelta(microseconds=999_999),
+        expires_at=NOW + timedelta(hours=2, microseconds=1),
+    )
+    rows, _more = open_proposals_capped(pro, now=core_clock.now(), limit=10)
+    expected = ProProposalOutSerializer(list(open_proposals_for(pro)), many=True).data
+    assert pro_proposal_rows(rows, now=core_clock.now()) == [dict(row) for row in expected]
+    assert ".000001+" in pro_proposal_rows(rows, now=core_clock.now())[0]["expires_at"]
+
+
 def test_the_api_list_costs_the_same_queries_with_5_or_50_open_proposals(
     clock, make_pro, service, django_assert_max_num_queries
 ):

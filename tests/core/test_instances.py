@@ -8,7 +8,7 @@ from django.db.models.base import ModelState
 
 from bookings.models import BookingEvent, BookingRequest, Proposal
 from core import clock
-from core.instances import new
+from core.instances import loaded, new
 from core.models import User
 from notifications.models import Notification
 from pros.models import Pro, ScoreEvent
@@ -84,3 +84,19 @@ def test_what_the_orm_refuses_is_refused():
         new(Proposal, colour="blue")
     with pytest.raises(ValueError, match="must be a"):
         new(Proposal, pro=User(id=3))
+
+
+def test_a_loaded_instance_is_what_from_db_gives_with_the_other_fields_deferred():
+    now = clock.now()
+    names = ["id", "request_id", "pro_id", "status", "expires_at"]
+    values = [9, 7, 4, "sent", now]
+    expected = Proposal.from_db("default", names, values)
+    built = loaded(Proposal, names, values, "default")
+    assert vars(built).keys() == vars(expected).keys()
+    assert {n: getattr(built, n) for n in names} == {n: getattr(expected, n) for n in names}
+    assert built.get_deferred_fields() == expected.get_deferred_fields()
+    assert _state(built._state) == _state(expected._state) == ("default", False, {})
+    every = [f.attname for f in Proposal._meta.concrete_fields]
+    unsaved = new(Proposal, id=9, request_id=7, pro_id=4, sent_at=now, expires_at=now)
+    full = loaded(Proposal, every, [getattr(unsaved, n) for n in every], "default")
+    assert not full.get_deferred_fields()
