@@ -141,14 +141,34 @@ def claim_due(*, now: datetime, limit: int, exclude=()) -> list[BookingRequest]:
     )
 
 
+# The stray expiries' claim locks in a statement of its own: it selects requests by their
+# proposals' rows, and when a request it locks was changed by a transaction that committed after
+# the statement's snapshot (a wake-up stepping it), PostgreSQL re-checks only the request row's
+# own conditions; the step state read in that same statement would be the one before that
+# wake-up. Read by `_lock` in the next statement, it is the one the lock now protects.
+_LOCK_STRAY = """
+SELECT r.id FROM "bookings_bookingrequest" r
+WHERE r.id IN (SELECT q.request_id FROM bookings_proposal q
+               WHERE q.status = 'sent' AND q.expires_at <= %(now)s)
+  AND NOT (r.id = ANY(%(exclude)s))
+ORDER BY r.id
+LIMIT %(limit)s
+FOR UPDATE OF r SKIP LOCKED"""
+
+
 def claim_stray_expiries(*, now: datetime, limit: int, exclude=()) -> list[BookingRequest]:
     """Belt and braces: requests with an expired open proposal whose due time does not say so
-    (never the case when every writer keeps `next_dispatch_at`; cheap on the partial index)."""
+    (never the case when every writer keeps `next_dispatch_at`; cheap on the partial index).
+    Locked first, then read with their step state (`_LOCK_STRAY` says why): the caller steps
+    only those still due (`only_if_due`)."""
+    with connection.cursor() as cursor:
+        cursor.execute(_LOCK_STRAY, {"now": now, "limit": limit, "exclude": list(exclude)})
+        ids = [request_id for (request_id,) in cursor.fetchall()]
+    if not ids:
+        return []
     return _lock(
-        "r.id IN (SELECT q.request_id FROM bookings_proposal q"
-        " WHERE q.status = 'sent' AND q.expires_at <= %(now)s)"
-        " AND NOT (r.id = ANY(%(exclude)s))",
+        "r.id = ANY(%(ids)s)",
         "r.id",
-        {"now": now, "limit_0": limit, "exclude": list(exclude)},
-        skip_locked=True,
+        {"ids": ids, "now": now, "limit_0": len(ids)},
+        skip_locked=False,
     )

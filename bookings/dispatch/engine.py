@@ -123,9 +123,9 @@ def sweep_pass(
                     pool.map(lambda context: context.run(_sweep_thread, state), contexts)
                 )
         # Once no batch of this pass is in flight: the stray expiries' claim selects by the
-        # proposals' rows, which a batch committing between its snapshot and its lock would
-        # have changed unseen (the due claim selects by the request's own due time, which
-        # PostgreSQL re-checks on the row it locks).
+        # proposals' rows, which a batch committing meanwhile changes (it reads its requests'
+        # state after locking them, `claims.claim_stray_expiries`, and this pass's own
+        # batches then no longer compete for them).
         if all(finished for _done, finished in results):
             results.append(_sweep_claims(state, claims.claim_stray_expiries, once=True))
     return sum(done for done, _finished in results), all(finished for _done, finished in results)
@@ -180,7 +180,8 @@ def _sweep_batch(claim, *, batch: int, failed: set) -> tuple[int, int]:
             now = clock.now()
             requests = claim(now=now, limit=batch, exclude=failed)
             ids = [request.pk for request in requests]
-            return steps.advance(requests, now=now), len(ids)
+            # A stray expiry a wake-up has just handled is no longer due: skipped.
+            return steps.advance(requests, now=now, only_if_due=True), len(ids)
     except Exception:
         logger.exception("dispatch batch failed; retrying its %s requests one by one", len(ids))
     done = 0
