@@ -21,11 +21,13 @@ from pros.models import DISPATCHABLE_SQL
 # failure) only for the rows the zone-cell walk reaches. `OFFSET 0` keeps every EXISTS a
 # sub-plan: pulled up into anti/semi-joins they would make the planner search join orders.
 # {own}: the customer's own pro id (a variable in the function, a sub-query elsewhere).
-_ELIGIBLE = """
+_NOT_EXCLUDED = """
     {pro} <> {own}
-    AND {pro} <> %(excluded_pro)s
+    AND {pro} <> %(excluded_pro)s"""
+_OFFERS = """
     AND EXISTS (SELECT 1 FROM pros_pro_services ps
-                WHERE ps.pro_id = {pro} AND ps.service_id = %(service)s OFFSET 0)
+                WHERE ps.pro_id = {pro} AND ps.service_id = %(service)s OFFSET 0)"""
+_FREE = """
     AND EXISTS (SELECT 1 FROM pros_workinghours wh
                 WHERE wh.pro_id = {pro} AND wh.weekday = %(weekday)s
                   AND wh.start_time <= %(from_time)s AND wh.end_time >= %(to_time)s OFFSET 0)
@@ -38,6 +40,7 @@ _ELIGIBLE = """
     AND NOT EXISTS (SELECT 1 FROM bookings_proposal q
                     WHERE q.request_id = %(request)s AND q.pro_id = {pro} OFFSET 0)
 """
+_ELIGIBLE = _NOT_EXCLUDED + _OFFERS + _FREE
 _OWN_PRO = """(SELECT COALESCE(MAX(own.id), 0) FROM pros_pro own
                   JOIN customers_customer me ON me.user_id = own.user_id
                   WHERE me.id = %(customer)s)"""
@@ -45,6 +48,15 @@ _OWN_PRO = """(SELECT COALESCE(MAX(own.id), 0) FROM pros_pro own
 ELIGIBLE = _ELIGIBLE.replace("{own}", _OWN_PRO)
 # In the function: the own pro id is read once into `v_own`.
 _ELIGIBLE_IN_FUNCTION = _ELIGIBLE.replace("{own}", "v_own")
+# In the walk, whether the pro offers the service is the index scan's filter (below).
+_ELIGIBLE_IN_WALK = (_NOT_EXCLUDED + _FREE).replace("{own}", "v_own")
+
+# The walk's filters on the zone cell itself (pros migration 0009, columns kept by triggers):
+# the pro offers the service (exactly), and their working hours, merged into seconds of the
+# week, contain the slot (a superset of "one working-hours row covers it", which `_FREE` still
+# checks row by row). Evaluated inside the index scan on the index's own columns: pros who fail
+# them are never probed one by one.
+_WALK_FILTER = "%(service)s = ANY (zc.offered_services) AND zc.week_hours @> v_slot"
 
 # Whether the pro's user has a device to push to (the engine then skips the device query
 # after its commit: notifications.services reads `has_push_devices`).
@@ -60,16 +72,20 @@ _CHUNK = (
     """
 SELECT n.pro_id, n.score, n.distance_m,
        NOT (n.pro_id = ANY (v_priority)) AND """
-    + _ELIGIBLE_IN_FUNCTION.format(pro="n.pro_id")
+    + _ELIGIBLE_IN_WALK.format(pro="n.pro_id")
     + """ AS taken
 FROM (
     (SELECT zc.pro_id, zc.score, zc.distance_m FROM pros_zonecell zc
      WHERE zc.cell = %(cell)s AND zc.dispatchable AND zc.score = v_score
-       AND (zc.distance_m, zc.pro_id) > (v_distance, v_pro)
+       AND (zc.distance_m, zc.pro_id) > (v_distance, v_pro) AND """
+    + _WALK_FILTER
+    + """
      ORDER BY zc.distance_m, zc.pro_id LIMIT v_size)
     UNION ALL
     (SELECT zc.pro_id, zc.score, zc.distance_m FROM pros_zonecell zc
-     WHERE zc.cell = %(cell)s AND zc.dispatchable AND zc.score < v_score
+     WHERE zc.cell = %(cell)s AND zc.dispatchable AND zc.score < v_score AND """
+    + _WALK_FILTER
+    + """
      ORDER BY zc.score DESC, zc.distance_m, zc.pro_id LIMIT v_size)
 ) n
 ORDER BY n.score DESC, n.distance_m, n.pro_id
@@ -111,6 +127,10 @@ DECLARE
     v_distance integer := 0;
     v_pro bigint := 0;
     v_own bigint;
+    -- The slot in seconds of the week, rounded outwards like the pros' `week_hours`.
+    v_slot int4range := int4range(
+        %(weekday)s * 86400 + floor(extract(epoch FROM %(from_time)s))::integer,
+        %(weekday)s * 86400 + ceil(extract(epoch FROM %(to_time)s))::integer, '[]');
     v_size integer := %(limit)s + 2;
     v_read integer;
     v_found integer := 0;
