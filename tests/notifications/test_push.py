@@ -88,8 +88,11 @@ def test_a_new_proposal_is_pushed_encrypted_within_a_second(
 
 
 def test_no_longer_available_replaces_the_proposal_on_the_lock_screen(
-    push_service, menage, django_capture_on_commit_callbacks
+    push_service, menage, django_capture_on_commit_callbacks, time_machine
 ):
+    # A weekday morning: three hours later both pros work (7:00-22:00); at 20:00 or later the
+    # session would end after their hours and nobody would be asked.
+    time_machine.move_to(datetime(2026, 11, 30, 9, 0, tzinfo=clock.PARIS), tick=True)
     first, second = dispatchable_pro(services=[menage]), dispatchable_pro(services=[menage])
     phone = push_service.subscription()
     _subscribe(second.user, phone)
