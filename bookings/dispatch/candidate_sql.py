@@ -127,10 +127,8 @@ DECLARE
     v_distance integer := 0;
     v_pro bigint := 0;
     v_own bigint;
-    -- The slot in seconds of the week, rounded outwards like the pros' `week_hours`.
-    v_slot int4range := int4range(
-        %(weekday)s * 86400 + floor(extract(epoch FROM %(from_time)s))::integer,
-        %(weekday)s * 86400 + ceil(extract(epoch FROM %(to_time)s))::integer, '[]');
+    -- The slot in seconds of the week, by the rule of the pros' `week_hours` (pros 0009).
+    v_slot int4range := pros_week_range(%(weekday)s, %(from_time)s, %(to_time)s);
     v_size integer := %(limit)s + 2;
     v_read integer;
     v_found integer := 0;

@@ -24,12 +24,17 @@ LANGUAGE sql STABLE AS $$
     FROM pros_pro_services WHERE pro_id = p_pro
 $$;
 
+-- A weekday's wall-clock span as seconds of the week, rounded outwards: the one rule for the
+-- pros' hours below and for the slot the candidate walk looks for.
+CREATE FUNCTION pros_week_range(p_weekday integer, p_from time, p_to time) RETURNS int4range
+LANGUAGE sql IMMUTABLE AS $$
+    SELECT int4range(p_weekday * 86400 + floor(extract(epoch FROM p_from))::integer,
+                     p_weekday * 86400 + ceil(extract(epoch FROM p_to))::integer, '[]')
+$$;
+
 CREATE FUNCTION pros_week_hours(p_pro bigint) RETURNS int4multirange
 LANGUAGE sql STABLE AS $$
-    SELECT coalesce(range_agg(int4range(
-               weekday * 86400 + floor(extract(epoch FROM start_time))::integer,
-               weekday * 86400 + ceil(extract(epoch FROM end_time))::integer, '[]')),
-           '{}')
+    SELECT coalesce(range_agg(pros_week_range(weekday, start_time, end_time)), '{}')
     FROM pros_workinghours WHERE pro_id = p_pro
 $$;
 
@@ -94,6 +99,7 @@ DROP FUNCTION IF EXISTS pros_zonecell_refresh_pro(text, bigint);
 DROP FUNCTION IF EXISTS pros_zonecell_fill();
 DROP FUNCTION IF EXISTS pros_week_hours(bigint);
 DROP FUNCTION IF EXISTS pros_offered_services(bigint);
+DROP FUNCTION IF EXISTS pros_week_range(integer, time, time);
 ALTER TABLE pros_zonecell DROP COLUMN IF EXISTS offered_services,
     DROP COLUMN IF EXISTS week_hours;
 """
