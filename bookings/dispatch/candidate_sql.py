@@ -51,12 +51,16 @@ _ELIGIBLE_IN_FUNCTION = _ELIGIBLE.replace("{own}", "v_own")
 # In the walk, whether the pro offers the service is the index scan's filter (below).
 _ELIGIBLE_IN_WALK = (_NOT_EXCLUDED + _FREE).replace("{own}", "v_own")
 
-# The walk's filters on the zone cell itself (pros migration 0009, columns kept by triggers):
-# the pro offers the service (exactly), and their working hours, merged into seconds of the
-# week, contain the slot (a superset of "one working-hours row covers it", which `_FREE` still
-# checks row by row). Evaluated inside the index scan on the index's own columns: pros who fail
-# them are never probed one by one.
-_WALK_FILTER = "%(service)s = ANY (zc.offered_services) AND zc.week_hours @> v_slot"
+# The walk's filters on the zone cell itself (columns kept by triggers): the pro offers the
+# service (exactly), their working hours, merged into seconds of the week, contain the slot
+# (pros 0009: a superset of "one working-hours row covers it", which `_FREE` still checks row
+# by row), and none of their coming busy periods overlaps it (bookings 0008: a subset of their
+# bookings, which `_FREE` still probes). Evaluated inside the index scan on the index's own
+# columns: pros who fail them are never probed one by one.
+_WALK_FILTER = (
+    "%(service)s = ANY (zc.offered_services) AND zc.week_hours @> v_slot"
+    " AND NOT (zc.booked && v_busy)"
+)
 
 # Whether the pro's user has a device to push to (the engine then skips the device query
 # after its commit: notifications.services reads `has_push_devices`).
@@ -129,6 +133,8 @@ DECLARE
     v_own bigint;
     -- The slot in seconds of the week, by the rule of the pros' `week_hours` (pros 0009).
     v_slot int4range := pros_week_range(%(weekday)s, %(from_time)s, %(to_time)s);
+    -- The time the pro would be taken, as the bookings' `busy` (bookings 0008).
+    v_busy tstzrange := tstzrange(%(start)s, %(busy_end)s, '[)');
     v_size integer := %(limit)s + 2;
     v_read integer;
     v_found integer := 0;

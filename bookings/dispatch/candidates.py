@@ -16,6 +16,7 @@ from django.db import connection
 from django.db.models import Exists, ExpressionWrapper, F, FloatField, OuterRef
 
 from core import clock
+from core.cursors import server_bound
 from pros.models import Pro, ZoneCell
 
 from ..models import BookingRequest, Proposal
@@ -106,7 +107,8 @@ def candidates_for(
                 return rows
         elif exclusive_status == Proposal.Status.SENT or not request.fallback_to_others:
             return []
-    with connection.cursor() as cursor:
+    # Bound by the server: quoting its 16 parameters in Python was a fifth of the call.
+    with server_bound() as cursor:
         cursor.execute(sql.CALL, {key: params[key] for key in sql.PARAMETER_TYPES})
         return [Candidate(*row) for row in cursor.fetchall()]
 

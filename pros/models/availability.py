@@ -19,7 +19,9 @@ class ZoneCell(models.Model):
     Two more columns, outside this model, are kept by triggers (migration 0009): the services
     the pro offers and their working hours as seconds of the week. The walk filters on them
     inside the index scan, so pros who do not offer the service or do not work then are never
-    probed row by row: at 100,000 pros that was most of the rows a 10-pro walk read.
+    probed row by row: at 100,000 pros that was most of the rows a 10-pro walk read. Every
+    write of them takes the pro's zone-cell lock first (migration 0010). The bookings app
+    keeps a third one the same way, the pro's coming busy periods (its migration 0008).
     """
 
     pro = models.ForeignKey(

@@ -1,0 +1,130 @@
+"""The candidate walk also skips, inside its index scan, pros who are booked at the slot.
+
+`pros_zonecell.booked` (outside the Django model, like the pros app's 0009 columns) holds the
+pro's coming busy periods: the `busy` ranges ([start, end + travel buffer)) of their next 32
+bookings that are not cancelled and not over when it is written, merged into one multirange.
+It is always a SUBSET of the pro's real busy time (older, later or newly over bookings are
+left out), so a pro it skips is truly booked; the walk still probes the bookings row by row
+for the rest. 32 bookings keep the index row small (about 0.7 KB at worst), and cover a
+busy pro's next week or two, when nearly every request is for.
+
+Kept by triggers on bookings_booking, whatever writes it (the ORM, the admin, a cascade, a
+COPY), and filled when a zone cell is inserted. Each write first takes the pro's zone-cell
+lock (`pros_zonecell_lock`, pros 0010) and then reads in a new statement, so concurrent
+writes for one pro cannot leave a cancelled booking on the cells (a superset would wrongly
+skip a free pro). The column lives on the pros app's table but is the bookings app's: only
+this migration and the walk (bookings.dispatch.candidate_sql) know it.
+"""
+
+from django.db import migrations
+
+# The walk's index, as pros 0009 made it and as it is now (with `booked`).
+_WALK_INDEX = """
+DROP INDEX IF EXISTS zone_cell_walk;
+CREATE INDEX zone_cell_walk ON pros_zonecell (cell, score DESC, distance_m, pro_id)
+    INCLUDE ({columns}) WHERE dispatchable;
+"""
+
+FORWARD = (
+    """
+ALTER TABLE pros_zonecell ADD COLUMN booked tstzmultirange NOT NULL DEFAULT '{}';
+
+-- Who is booked when: the same rule as the walk's row-by-row probe and the exclusion
+-- constraint (a booking that is not cancelled holds its `busy` range).
+CREATE FUNCTION bookings_pro_booked(p_pro bigint) RETURNS tstzmultirange
+LANGUAGE sql STABLE AS $$
+    SELECT coalesce(range_agg(coming.busy), '{}') FROM (
+        SELECT b.busy FROM bookings_booking b
+        WHERE b.pro_id = p_pro AND NOT (b.status = 'cancelled')
+          AND b.busy && tstzrange(now(), NULL)
+        ORDER BY lower(b.busy) LIMIT 32
+    ) coming
+$$;
+
+CREATE FUNCTION bookings_zonecell_fill() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM pros_zonecell_lock(NEW.pro_id);
+    NEW.booked := bookings_pro_booked(NEW.pro_id);
+    RETURN NEW;
+END $$;
+
+CREATE TRIGGER bookings_zonecell_fill BEFORE INSERT ON pros_zonecell
+FOR EACH ROW EXECUTE FUNCTION bookings_zonecell_fill();
+
+CREATE FUNCTION bookings_zonecell_refresh_pro(p_pro bigint) RETURNS void
+LANGUAGE plpgsql AS $$
+DECLARE
+    v_booked tstzmultirange;
+BEGIN
+    PERFORM pros_zonecell_lock(p_pro);
+    -- A new statement: its snapshot sees what the lock's previous holder committed.
+    v_booked := bookings_pro_booked(p_pro);
+    UPDATE pros_zonecell SET booked = v_booked
+    WHERE pro_id = p_pro AND booked IS DISTINCT FROM v_booked;
+END $$;
+
+CREATE FUNCTION bookings_zonecell_booked() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP <> 'INSERT' THEN
+        PERFORM bookings_zonecell_refresh_pro(OLD.pro_id);
+    END IF;
+    IF TG_OP = 'INSERT' OR NEW.pro_id IS DISTINCT FROM OLD.pro_id THEN
+        PERFORM bookings_zonecell_refresh_pro(NEW.pro_id);
+    END IF;
+    RETURN NULL;
+END $$;
+
+CREATE TRIGGER bookings_zonecell_booked AFTER INSERT OR DELETE ON bookings_booking
+FOR EACH ROW EXECUTE FUNCTION bookings_zonecell_booked();
+-- Only what changes whether or when the pro is busy (not completion, payment, notes...).
+CREATE TRIGGER bookings_zonecell_booked_update AFTER UPDATE ON bookings_booking
+FOR EACH ROW WHEN (
+    OLD.pro_id IS DISTINCT FROM NEW.pro_id
+    OR OLD.busy IS DISTINCT FROM NEW.busy
+    OR (OLD.status = 'cancelled') IS DISTINCT FROM (NEW.status = 'cancelled')
+) EXECUTE FUNCTION bookings_zonecell_booked();
+
+CREATE FUNCTION bookings_zonecell_truncated() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    UPDATE pros_zonecell SET booked = '{}' WHERE booked <> '{}';
+    RETURN NULL;
+END $$;
+
+CREATE TRIGGER bookings_zonecell_truncated AFTER TRUNCATE ON bookings_booking
+FOR EACH STATEMENT EXECUTE FUNCTION bookings_zonecell_truncated();
+
+-- One call per pro, not per cell.
+UPDATE pros_zonecell zc SET booked = pro.booked
+FROM (SELECT id, bookings_pro_booked(id) AS booked FROM pros_pro) pro
+WHERE zc.pro_id = pro.id AND pro.booked <> '{}';
+"""
+    + _WALK_INDEX.format(columns="offered_services, week_hours, booked")
+)
+
+BACKWARD = (
+    _WALK_INDEX.format(columns="offered_services, week_hours")
+    + """
+DROP TRIGGER IF EXISTS bookings_zonecell_truncated ON bookings_booking;
+DROP TRIGGER IF EXISTS bookings_zonecell_booked_update ON bookings_booking;
+DROP TRIGGER IF EXISTS bookings_zonecell_booked ON bookings_booking;
+DROP TRIGGER IF EXISTS bookings_zonecell_fill ON pros_zonecell;
+DROP FUNCTION IF EXISTS bookings_zonecell_truncated();
+DROP FUNCTION IF EXISTS bookings_zonecell_booked();
+DROP FUNCTION IF EXISTS bookings_zonecell_refresh_pro(bigint);
+DROP FUNCTION IF EXISTS bookings_zonecell_fill();
+DROP FUNCTION IF EXISTS bookings_pro_booked(bigint);
+ALTER TABLE pros_zonecell DROP COLUMN IF EXISTS booked;
+"""
+)
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("bookings", "0007_booking_sweep_indexes"),
+        ("pros", "0010_zone_cell_refresh_locked"),
+    ]
+
+    operations = [migrations.RunSQL(FORWARD, BACKWARD)]
