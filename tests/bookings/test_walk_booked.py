@@ -27,9 +27,7 @@ def _days_ahead(days: int, hour: int = 10):
 def _booked(pro) -> set:
     """Each distinct `booked` of the pro's cells, as a tuple of (lower, upper) pairs."""
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT DISTINCT booked FROM pros_zonecell WHERE pro_id = %s", [pro.pk]
-        )
+        cursor.execute("SELECT DISTINCT booked FROM pros_zonecell WHERE pro_id = %s", [pro.pk])
         return {tuple((r.lower, r.upper) for r in row[0]) for row in cursor.fetchall()}
 
 
