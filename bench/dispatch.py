@@ -293,13 +293,16 @@ def _week_hours(days: tuple, first_hour: int, last_hour: int) -> str:
 
 
 def _booked(pro_ids: list) -> dict:
-    """What bookings migration 0008's trigger stores for these pros, asked of its own SQL rule
-    (`bookings_pro_booked`): one call per pro, not per zone cell."""
+    """What bookings migration 0008's trigger stores for these pros (`booked`, `booked_from`,
+    `booked_until`), asked of its own SQL rule (`bookings_pro_booked`): one call per pro, not
+    per zone cell."""
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT id, bookings_pro_booked(id)::text FROM unnest(%s::bigint[]) AS id", [pro_ids]
+            "SELECT id, b.booked::text, now()::text, b.booked_until::text"
+            " FROM unnest(%s::bigint[]) AS id CROSS JOIN LATERAL bookings_pro_booked(id) b",
+            [pro_ids],
         )
-        return dict(cursor.fetchall())
+        return {pro_id: values for pro_id, *values in cursor.fetchall()}
 
 
 def add_pros(count, *, week_start, services_by_category, customers):
@@ -460,9 +463,10 @@ def add_pros(count, *, week_start, services_by_category, customers):
     with triggers_off():
         copy_model(Booking, bookings)
         booked = _booked([pro["id"] for pro in pros])
+        columns = ("booked", "booked_from", "booked_until")
         for cell in cells:
-            cell["booked"] = booked[cell["pro_id"]]
-        copy_model(ZoneCell, cells, extra_columns=("offered_services", "week_hours", "booked"))
+            cell.update(zip(columns, booked[cell["pro_id"]]))
+        copy_model(ZoneCell, cells, extra_columns=("offered_services", "week_hours", *columns))
         copy_model(WorkingHours, hours)
         copy_m2m("pros_pro_services", ["pro_id", "service_id"], offers)
     copy_model(Proposal, proposals)

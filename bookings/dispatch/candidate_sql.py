@@ -27,19 +27,22 @@ _NOT_EXCLUDED = """
 _OFFERS = """
     AND EXISTS (SELECT 1 FROM pros_pro_services ps
                 WHERE ps.pro_id = {pro} AND ps.service_id = %(service)s OFFSET 0)"""
-_FREE = """
+_WORKS = """
     AND EXISTS (SELECT 1 FROM pros_workinghours wh
                 WHERE wh.pro_id = {pro} AND wh.weekday = %(weekday)s
-                  AND wh.start_time <= %(from_time)s AND wh.end_time >= %(to_time)s OFFSET 0)
+                  AND wh.start_time <= %(from_time)s AND wh.end_time >= %(to_time)s OFFSET 0)"""
+_NOT_BOOKED = """
     AND NOT EXISTS (SELECT 1 FROM bookings_booking b
                     WHERE b.pro_id = {pro} AND NOT (b.status = 'cancelled')
-                      AND b.busy && tstzrange(%(start)s, %(busy_end)s, '[)') OFFSET 0)
+                      AND b.busy && tstzrange(%(start)s, %(busy_end)s, '[)') OFFSET 0)"""
+_NOT_OFF_NOR_ASKED = """
     AND NOT EXISTS (SELECT 1 FROM pros_timeoff t
                     WHERE t.pro_id = {pro} AND t.start_date <= %(day)s AND t.end_date >= %(day)s
                     OFFSET 0)
     AND NOT EXISTS (SELECT 1 FROM bookings_proposal q
                     WHERE q.request_id = %(request)s AND q.pro_id = {pro} OFFSET 0)
 """
+_FREE = _WORKS + _NOT_BOOKED + _NOT_OFF_NOR_ASKED
 _ELIGIBLE = _NOT_EXCLUDED + _OFFERS + _FREE
 _OWN_PRO = """(SELECT COALESCE(MAX(own.id), 0) FROM pros_pro own
                   JOIN customers_customer me ON me.user_id = own.user_id
@@ -48,8 +51,18 @@ _OWN_PRO = """(SELECT COALESCE(MAX(own.id), 0) FROM pros_pro own
 ELIGIBLE = _ELIGIBLE.replace("{own}", _OWN_PRO)
 # In the function: the own pro id is read once into `v_own`.
 _ELIGIBLE_IN_FUNCTION = _ELIGIBLE.replace("{own}", "v_own")
-# In the walk, whether the pro offers the service is the index scan's filter (below).
-_ELIGIBLE_IN_WALK = (_NOT_EXCLUDED + _FREE).replace("{own}", "v_own")
+# In the walk, whether the pro offers the service is the index scan's filter (below), and the
+# bookings are probed only for a slot outside the window the zone cell's `booked` is complete
+# for (bookings 0008): inside it, the scan's filter has decided already.
+_NOT_BOOKED_IN_WALK = (
+    """
+    AND (%(start)s >= {cell}.booked_from AND %(busy_end)s <= {cell}.booked_until"""
+    + _NOT_BOOKED.replace("AND NOT EXISTS", "OR NOT EXISTS", 1)
+    + ")"
+)
+_ELIGIBLE_IN_WALK = (_NOT_EXCLUDED + _WORKS + _NOT_BOOKED_IN_WALK + _NOT_OFF_NOR_ASKED).replace(
+    "{own}", "v_own"
+)
 
 # The walk's filters on the zone cell itself (columns kept by triggers): the pro offers the
 # service (exactly), their working hours, merged into seconds of the week, contain the slot
@@ -76,17 +89,19 @@ _CHUNK = (
     """
 SELECT n.pro_id, n.score, n.distance_m,
        NOT (n.pro_id = ANY (v_priority)) AND """
-    + _ELIGIBLE_IN_WALK.format(pro="n.pro_id")
+    + _ELIGIBLE_IN_WALK.format(pro="n.pro_id", cell="n")
     + """ AS taken
 FROM (
-    (SELECT zc.pro_id, zc.score, zc.distance_m FROM pros_zonecell zc
+    (SELECT zc.pro_id, zc.score, zc.distance_m, zc.booked_from, zc.booked_until
+     FROM pros_zonecell zc
      WHERE zc.cell = %(cell)s AND zc.dispatchable AND zc.score = v_score
        AND (zc.distance_m, zc.pro_id) > (v_distance, v_pro) AND """
     + _WALK_FILTER
     + """
      ORDER BY zc.distance_m, zc.pro_id LIMIT v_size)
     UNION ALL
-    (SELECT zc.pro_id, zc.score, zc.distance_m FROM pros_zonecell zc
+    (SELECT zc.pro_id, zc.score, zc.distance_m, zc.booked_from, zc.booked_until
+     FROM pros_zonecell zc
      WHERE zc.cell = %(cell)s AND zc.dispatchable AND zc.score < v_score AND """
     + _WALK_FILTER
     + """

@@ -1,6 +1,7 @@
-"""The candidate walk skips booked pros on a zone-cell column kept by triggers (bookings 0008):
-the pro's coming busy periods, always a subset of their bookings. Whatever writes a booking,
-the cells hold exactly the pro's next 32 coming, not cancelled, busy ranges.
+"""The candidate walk skips booked pros on zone-cell columns kept by triggers (bookings 0008):
+the pro's next 32 coming busy periods (`booked`) and the window they are complete for
+(`booked_from`, `booked_until`), inside which the walk probes no booking row by row. Whatever
+writes a booking, the cells hold exactly that.
 
 These tests use the database's real clock (no time machine): `booked` keeps what is not over
 at PostgreSQL's now()."""
@@ -31,6 +32,24 @@ def _booked(pro) -> set:
         return {tuple((r.lower, r.upper) for r in row[0]) for row in cursor.fetchall()}
 
 
+def _window(pro) -> set:
+    """Each distinct (booked_from is the transaction's now(), booked_until) of the pro's cells;
+    booked_until as text ('infinity' is no Python datetime)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT DISTINCT booked_from = now(), booked_until::text FROM pros_zonecell"
+            " WHERE pro_id = %s",
+            [pro.pk],
+        )
+        return set(cursor.fetchall())
+
+
+def _at_text(moment) -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT %s::timestamptz::text", [moment])
+        return cursor.fetchone()[0]
+
+
 def _busy(*bookings) -> set:
     return {tuple((b.busy.lower, b.busy.upper) for b in bookings)}
 
@@ -48,8 +67,10 @@ def book_pro(customer, address, service):
 def test_bookings_written_any_way_reach_the_cells(make_pro, book_pro):
     pro, other = make_pro(), make_pro()
     assert _booked(pro) == {()}
+    assert _window(pro) == {(True, "infinity")}  # filled when the zone was made: complete
     booking = book_pro(pro, _days_ahead(3))
     assert _booked(pro) == _busy(booking)
+    assert _window(pro) == {(True, "infinity")}
     # Cancelled through the model, then restored by a queryset update.
     booking.status = Booking.Status.CANCELLED
     booking.save()
@@ -89,6 +110,21 @@ def test_only_the_next_32_coming_bookings_are_kept(make_pro, book_pro):
     coming = [book_pro(pro, _days_ahead(day)) for day in range(1, 35)]
     (ranges,) = _booked(pro)
     assert ranges == next(iter(_busy(*coming[:32])))
+    # Complete until the 33rd starts.
+    assert _window(pro) == {(True, _at_text(coming[32].start))}
+
+
+def test_a_booking_past_the_window_is_still_probed(make_pro, book_pro, customer, address, service):
+    pro = make_pro()
+    coming = [book_pro(pro, _days_ahead(day)) for day in range(1, 35)]
+    over_the_34th = booking_request_row(
+        customer=customer, address=address, service=service, start=coming[33].start
+    )
+    assert pro.pk not in {c.pro_id for c in candidates_for(over_the_34th, limit=10)}
+    elsewhere = booking_request_row(
+        customer=customer, address=address, service=service, start=_days_ahead(40)
+    )
+    assert pro.pk in {c.pro_id for c in candidates_for(elsewhere, limit=10)}
 
 
 def test_truncating_the_bookings_empties_the_cells(make_pro, book_pro):
@@ -99,19 +135,38 @@ def test_truncating_the_bookings_empties_the_cells(make_pro, book_pro):
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         cursor.execute("TRUNCATE bookings_booking CASCADE")
     assert _booked(pro) == {()}
+    assert _window(pro) == {(False, "infinity")}  # complete for no window: every probe runs
 
 
-def test_the_walk_skips_a_pro_on_what_their_cells_say(make_pro, customer, address, service):
+def test_the_walk_decides_on_what_the_cells_say_inside_their_window(
+    make_pro, book_pro, customer, address, service
+):
     pro = make_pro()
     start = _days_ahead(3)
     request = booking_request_row(customer=customer, address=address, service=service, start=start)
     assert pro.pk in {c.pro_id for c in candidates_for(request, limit=10)}
-    # Written by hand (the trigger never writes a booking that does not exist): the walk
-    # reads the column, it does not re-derive it.
+    # Written by hand (the triggers never write this): the walk reads the columns, it does
+    # not re-derive them. A busy period on the cells: skipped.
     with connection.cursor() as cursor:
         cursor.execute(
             "UPDATE pros_zonecell SET booked = tstzmultirange(%s::tstzrange) WHERE pro_id = %s",
             [Range(start - timedelta(hours=1), start + timedelta(hours=1), "[)"), pro.pk],
+        )
+    assert pro.pk not in {c.pro_id for c in candidates_for(request, limit=10)}
+    # A booking the cells do not hold, inside their window: not probed, so still asked.
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE pros_zonecell SET booked = '{}' WHERE pro_id = %s", [pro.pk])
+    booking = book_pro(pro, start)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE pros_zonecell SET booked = '{}', booked_until = 'infinity' WHERE pro_id = %s",
+            [pro.pk],
+        )
+    assert pro.pk in {c.pro_id for c in candidates_for(request, limit=10)}
+    # Outside it, probed: not asked.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE pros_zonecell SET booked_until = %s WHERE pro_id = %s", [booking.start, pro.pk]
         )
     assert pro.pk not in {c.pro_id for c in candidates_for(request, limit=10)}
 
