@@ -465,7 +465,7 @@ def add_pros(count, *, week_start, services_by_category, customers):
         booked = _booked([pro["id"] for pro in pros])
         columns = ("booked", "booked_from", "booked_until")
         for cell in cells:
-            cell.update(zip(columns, booked[cell["pro_id"]]))
+            cell.update(zip(columns, booked[cell["pro_id"]], strict=True))
         copy_model(ZoneCell, cells, extra_columns=("offered_services", "week_hours", *columns))
         copy_model(WorkingHours, hours)
         copy_m2m("pros_pro_services", ["pro_id", "service_id"], offers)
