@@ -68,8 +68,9 @@ _ELIGIBLE_IN_WALK = (_NOT_EXCLUDED + _WORKS + _NOT_BOOKED_IN_WALK + _NOT_OFF_NOR
 # service (exactly), their working hours, merged into seconds of the week, contain the slot
 # (pros 0009: a superset of "one working-hours row covers it", which `_FREE` still checks row
 # by row), and none of their coming busy periods overlaps it (bookings 0008: a subset of their
-# bookings, which `_FREE` still probes). Evaluated inside the index scan on the index's own
-# columns: pros who fail them are never probed one by one.
+# bookings, complete inside its window; outside it `_NOT_BOOKED_IN_WALK` probes the rows).
+# Evaluated inside the index scan on the index's own columns: pros who fail them are never
+# probed one by one.
 _WALK_FILTER = (
     "%(service)s = ANY (zc.offered_services) AND zc.week_hours @> v_slot"
     " AND NOT (zc.booked && v_busy)"
