@@ -23,7 +23,7 @@ walk (bookings.dispatch.candidate_sql) know them.
 
 from django.db import migrations
 
-# The walk's index, as pros 0009 made it and as it is now (with `booked`).
+# The walk's index, as pros 0009 made it and as it is now (with the three columns).
 _WALK_INDEX = """
 DROP INDEX IF EXISTS zone_cell_walk;
 CREATE INDEX zone_cell_walk ON pros_zonecell (cell, score DESC, distance_m, pro_id)
@@ -32,6 +32,8 @@ CREATE INDEX zone_cell_walk ON pros_zonecell (cell, score DESC, distance_m, pro_
 
 FORWARD = (
     """
+-- The defaults are complete for no window: a cell written without them (triggers off) makes
+-- the walk probe every booking, as before this migration.
 ALTER TABLE pros_zonecell
     ADD COLUMN booked tstzmultirange NOT NULL DEFAULT '{}',
     ADD COLUMN booked_from timestamptz NOT NULL DEFAULT 'infinity',
