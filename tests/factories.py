@@ -129,6 +129,17 @@ def booking_customer(*, lat=48.8566, lng=2.3522, card=True):
     return customer, address
 
 
+def days_ahead_at(days: int, hour: int = 10):
+    """Paris `hour`:00, `days` after today by the real clock: a start time that falls inside the
+    factories' working hours (7:00-22:00) whenever the test runs ("now + 2 days" does not
+    after 20:00 Paris, when a 2-hour session ends past 22:00 and nobody may be asked)."""
+    from datetime import time, timedelta
+
+    from core import clock
+
+    return clock.paris_datetime(clock.today() + timedelta(days=days), time(hour))
+
+
 def booking_request_row(*, customer, address, service, start, status="dispatching", **fields):
     """A BookingRequest row written directly (no dispatch), with its price snapshot."""
     from datetime import timedelta

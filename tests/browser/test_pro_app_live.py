@@ -6,7 +6,6 @@ only the live stream can have brought it). When the stream cannot connect, the p
 
 import json
 import time
-from datetime import timedelta
 
 import pytest
 from playwright.sync_api import expect
@@ -15,11 +14,10 @@ from rest_framework.test import APIClient
 from bookings import tasks
 from bookings.models import Proposal
 from catalog.models import Service
-from core import clock
 from notifications.models import PushSubscription
 from tests.browser.conftest import PHONE_VIEWPORT
 from tests.browser.pro_app_helpers import FAKE_PUSH_MANAGER
-from tests.factories import booking_customer, dispatchable_pro
+from tests.factories import booking_customer, days_ahead_at, dispatchable_pro
 from tests.notifications.asgi_server import AsgiServer
 from tests.notifications.push_service import LocalPushService
 
@@ -95,7 +93,7 @@ def test_subscribed_pro_gets_the_push_and_the_card_without_a_poll(
         {
             "service": menage.pk,
             "address": address.pk,
-            "start": (clock.now() + timedelta(days=2)).isoformat(),
+            "start": days_ahead_at(2).isoformat(),
         },
         format="json",
     )

@@ -18,7 +18,7 @@ from catalog.models import Service
 from core import clock
 from notifications.models import Notification
 from tests.browser.conftest import PHONE_VIEWPORT
-from tests.factories import booking_customer, dispatchable_pro
+from tests.factories import booking_customer, days_ahead_at, dispatchable_pro
 from tests.notifications.asgi_server import AsgiServer
 
 pytestmark = [
@@ -61,7 +61,7 @@ def _post_and_dispatch(service):
         {
             "service": service.pk,
             "address": address.pk,
-            "start": (clock.now() + timedelta(days=2)).isoformat(),
+            "start": days_ahead_at(2).isoformat(),
         },
         format="json",
     )
@@ -93,7 +93,7 @@ def test_with_the_stream_open_the_bell_does_not_poll_and_follows_events(asgi_pag
 
 def _open_proposal(pro, service, expires_in: timedelta) -> Proposal:
     customer, address = booking_customer()
-    start = clock.now() + timedelta(days=3)
+    start = days_ahead_at(3)
     request = BookingRequest.objects.create(
         customer=customer,
         service=service,

@@ -8,7 +8,6 @@ axe-core is vendored (tests/browser/assets/axe.min.js, npm's axe-core, MPL-2.0) 
 through the DevTools protocol, which the page's Content-Security-Policy does not govern."""
 
 import os
-from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -21,6 +20,7 @@ from catalog.models import Service
 from core import clock
 from customers.models import Customer
 from pros.models import Pro
+from tests.factories import days_ahead_at
 
 pytestmark = [
     pytest.mark.browser,
@@ -84,7 +84,7 @@ def demo_pro():
         customer=customer,
         service=Service.objects.get(slug="menage-2h"),
         address=customer.addresses.active().first(),
-        start=clock.now() + timedelta(days=2, hours=3),
+        start=days_ahead_at(2, 14),
         notes="Merci de prendre des sacs poubelle.",
     )
     request.exclusive_pro = pro  # pro1 gets it first

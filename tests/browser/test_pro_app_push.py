@@ -8,18 +8,16 @@ endpoint is the local push service (tests/notifications/push_service.py)."""
 
 import base64
 import json
-from datetime import timedelta
 
 import pytest
 from playwright.sync_api import expect
 
 from bookings import services, tasks
 from catalog.models import Service
-from core import clock
 from notifications.models import PushSubscription
 from notifications.vapid import vapid_keys
 from tests.browser.pro_app_helpers import FAKE_PUSH_MANAGER
-from tests.factories import booking_customer, dispatchable_pro
+from tests.factories import booking_customer, days_ahead_at, dispatchable_pro
 from tests.notifications.push_service import LocalPushService
 
 pytestmark = [
@@ -82,7 +80,7 @@ def test_a_pro_turns_on_notifications_and_receives_a_proposal(
     # A customer books: the proposal is pushed to the phone.
     customer, address = booking_customer()
     request = services.booking_request_create(
-        customer=customer, service=menage, address=address, start=clock.now() + timedelta(days=2)
+        customer=customer, service=menage, address=address, start=days_ahead_at(2)
     )
     tasks.dispatch_request(request.pk)
     pushes = push_service.wait_for(2)
