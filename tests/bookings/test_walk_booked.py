@@ -6,7 +6,7 @@ writes a booking, the cells hold exactly that.
 These tests use the database's real clock (no time machine): `booked` keeps what is not over
 at PostgreSQL's now()."""
 
-from datetime import time, timedelta
+from datetime import timedelta
 
 import pytest
 from django.db import connection
@@ -14,15 +14,9 @@ from psycopg.types.range import Range
 
 from bookings.dispatch.candidates import candidates_for
 from bookings.models import Booking
-from core import clock
-from tests.factories import booking_request_row, booking_row
+from tests.factories import booking_request_row, booking_row, days_ahead_at
 
 pytestmark = pytest.mark.django_db
-
-
-def _days_ahead(days: int, hour: int = 10):
-    """Paris `hour`:00 `days` after today, by the real clock (the database's)."""
-    return clock.paris_datetime(clock.today() + timedelta(days=days), time(hour))
 
 
 def _booked(pro) -> set:
@@ -68,7 +62,7 @@ def test_bookings_written_any_way_reach_the_cells(make_pro, book_pro):
     pro, other = make_pro(), make_pro()
     assert _booked(pro) == {()}
     assert _window(pro) == {(True, "infinity")}  # filled when the zone was made: complete
-    booking = book_pro(pro, _days_ahead(3))
+    booking = book_pro(pro, days_ahead_at(3))
     assert _booked(pro) == _busy(booking)
     assert _window(pro) == {(True, "infinity")}
     # Cancelled through the model, then restored by a queryset update.
@@ -78,7 +72,7 @@ def test_bookings_written_any_way_reach_the_cells(make_pro, book_pro):
     Booking.objects.filter(pk=booking.pk).update(status=Booking.Status.CONFIRMED)
     assert _booked(pro) == _busy(booking)
     # Moved to another time, then to another pro.
-    moved = Booking.ranges(_days_ahead(4, 14), _days_ahead(4, 16))
+    moved = Booking.ranges(days_ahead_at(4, 14), days_ahead_at(4, 16))
     Booking.objects.filter(pk=booking.pk).update(**moved)
     booking.refresh_from_db()
     assert _booked(pro) == _busy(booking)
@@ -94,7 +88,7 @@ def test_bookings_written_any_way_reach_the_cells(make_pro, book_pro):
 
 def test_a_new_zone_cell_is_filled_with_the_coming_bookings(make_pro, book_pro):
     pro = make_pro()
-    booking = book_pro(pro, _days_ahead(2))
+    booking = book_pro(pro, days_ahead_at(2))
     with connection.cursor() as cursor:
         cursor.execute(
             "INSERT INTO pros_zonecell (pro_id, cell, distance_m, score, dispatchable) "
@@ -106,8 +100,8 @@ def test_a_new_zone_cell_is_filled_with_the_coming_bookings(make_pro, book_pro):
 
 def test_only_the_next_32_coming_bookings_are_kept(make_pro, book_pro):
     pro = make_pro()
-    book_pro(pro, _days_ahead(-3))  # over: left out
-    coming = [book_pro(pro, _days_ahead(day)) for day in range(1, 35)]
+    book_pro(pro, days_ahead_at(-3))  # over: left out
+    coming = [book_pro(pro, days_ahead_at(day)) for day in range(1, 35)]
     (ranges,) = _booked(pro)
     assert ranges == next(iter(_busy(*coming[:32])))
     # Complete until the 33rd starts.
@@ -116,20 +110,20 @@ def test_only_the_next_32_coming_bookings_are_kept(make_pro, book_pro):
 
 def test_a_booking_past_the_window_is_still_probed(make_pro, book_pro, customer, address, service):
     pro = make_pro()
-    coming = [book_pro(pro, _days_ahead(day)) for day in range(1, 35)]
+    coming = [book_pro(pro, days_ahead_at(day)) for day in range(1, 35)]
     over_the_34th = booking_request_row(
         customer=customer, address=address, service=service, start=coming[33].start
     )
     assert pro.pk not in {c.pro_id for c in candidates_for(over_the_34th, limit=10)}
     elsewhere = booking_request_row(
-        customer=customer, address=address, service=service, start=_days_ahead(40)
+        customer=customer, address=address, service=service, start=days_ahead_at(40)
     )
     assert pro.pk in {c.pro_id for c in candidates_for(elsewhere, limit=10)}
 
 
 def test_truncating_the_bookings_empties_the_cells(make_pro, book_pro):
     pro = make_pro()
-    book_pro(pro, _days_ahead(3))
+    book_pro(pro, days_ahead_at(3))
     with connection.cursor() as cursor:
         # The test's own transaction: its deferred foreign-key checks must run first.
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
@@ -142,7 +136,7 @@ def test_the_walk_decides_on_what_the_cells_say_inside_their_window(
     make_pro, book_pro, customer, address, service
 ):
     pro = make_pro()
-    start = _days_ahead(3)
+    start = days_ahead_at(3)
     request = booking_request_row(customer=customer, address=address, service=service, start=start)
     assert pro.pk in {c.pro_id for c in candidates_for(request, limit=10)}
     # Written by hand (the triggers never write this): the walk reads the columns, it does
@@ -175,7 +169,7 @@ def test_a_booked_pro_is_not_asked_and_is_once_the_booking_is_cancelled(
     make_pro, book_pro, customer, address, service
 ):
     pro = make_pro()
-    start = _days_ahead(3)
+    start = days_ahead_at(3)
     booking = book_pro(pro, start - timedelta(minutes=30))
     request = booking_request_row(customer=customer, address=address, service=service, start=start)
     assert pro.pk not in {c.pro_id for c in candidates_for(request, limit=10)}
