@@ -21,9 +21,9 @@ so every transition locks along `LOCK_ORDER` and never goes back up it:
 
 After the insert, a transition may still lock more of the same request's rows (confirming
 withdraws the other proposals): nobody can hold those without holding the request.
-Last of all, any write of a booking's pro, time or cancelled state takes, in its database
-trigger, the pro's zone-cell lock (a transaction-level advisory lock, pros migration 0010 and
-bookings 0008); nothing waits for a row lock while holding it but the zone-cell refreshes.
+The booking write's database trigger then takes the pro's zone-cell lock (a
+transaction-level advisory lock, pros migration 0010 and bookings 0008), below everything
+above: the rows a transition may still lock after it are its own request's (above).
 tests/bookings/test_lock_order.py reads the order off the SQL of the transitions.
 """
 

@@ -14,17 +14,12 @@ matching column of every cell (what it must then hold).
 
 from django.db import migrations
 
-FORWARD = """
--- One lock per pro for every write of the zone cells' trigger-kept columns.
-CREATE FUNCTION pros_zonecell_lock(p_pro bigint) RETURNS void
-LANGUAGE sql AS $$
-    SELECT pg_advisory_xact_lock(hashtext('pros_zonecell'), (p_pro & 2147483647)::integer)
-$$;
-
+# 0009's fill and refresh, with or without the lock taken first: forward takes it, backward
+# restores 0009's functions as they were.
+_FILL_AND_REFRESH = """
 CREATE OR REPLACE FUNCTION pros_zonecell_fill() RETURNS trigger
 LANGUAGE plpgsql AS $$
-BEGIN
-    PERFORM pros_zonecell_lock(NEW.pro_id);
+BEGIN{lock_new}
     NEW.offered_services := pros_offered_services(NEW.pro_id);
     NEW.week_hours := pros_week_hours(NEW.pro_id);
     RETURN NEW;
@@ -32,9 +27,7 @@ END $$;
 
 CREATE OR REPLACE FUNCTION pros_zonecell_refresh_pro(p_table text, p_pro bigint) RETURNS void
 LANGUAGE plpgsql AS $$
-BEGIN
-    PERFORM pros_zonecell_lock(p_pro);
-    -- A new statement: its snapshot sees what the lock's previous holder committed.
+BEGIN{lock_pro}
     IF p_table = 'pros_pro_services' THEN
         UPDATE pros_zonecell SET offered_services = pros_offered_services(p_pro)
         WHERE pro_id = p_pro;
@@ -42,7 +35,23 @@ BEGIN
         UPDATE pros_zonecell SET week_hours = pros_week_hours(p_pro) WHERE pro_id = p_pro;
     END IF;
 END $$;
+"""
 
+FORWARD = (
+    """
+-- One lock per pro for every write of the zone cells' trigger-kept columns.
+CREATE FUNCTION pros_zonecell_lock(p_pro bigint) RETURNS void
+LANGUAGE sql AS $$
+    SELECT pg_advisory_xact_lock(hashtext('pros_zonecell'), (p_pro & 2147483647)::integer)
+$$;
+"""
+    + _FILL_AND_REFRESH.format(
+        lock_new="\n    PERFORM pros_zonecell_lock(NEW.pro_id);",
+        # The statements after it are new ones: their snapshot sees what the lock's previous
+        # holder committed.
+        lock_pro="\n    PERFORM pros_zonecell_lock(p_pro);",
+    )
+    + """
 CREATE FUNCTION pros_zonecell_truncated() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
@@ -59,33 +68,19 @@ FOR EACH STATEMENT EXECUTE FUNCTION pros_zonecell_truncated();
 CREATE TRIGGER pros_zonecell_hours_truncated AFTER TRUNCATE ON pros_workinghours
 FOR EACH STATEMENT EXECUTE FUNCTION pros_zonecell_truncated();
 """
+)
 
-BACKWARD = """
+BACKWARD = (
+    """
 DROP TRIGGER IF EXISTS pros_zonecell_services_truncated ON pros_pro_services;
 DROP TRIGGER IF EXISTS pros_zonecell_hours_truncated ON pros_workinghours;
 DROP FUNCTION IF EXISTS pros_zonecell_truncated();
-
-CREATE OR REPLACE FUNCTION pros_zonecell_fill() RETURNS trigger
-LANGUAGE plpgsql AS $$
-BEGIN
-    NEW.offered_services := pros_offered_services(NEW.pro_id);
-    NEW.week_hours := pros_week_hours(NEW.pro_id);
-    RETURN NEW;
-END $$;
-
-CREATE OR REPLACE FUNCTION pros_zonecell_refresh_pro(p_table text, p_pro bigint) RETURNS void
-LANGUAGE plpgsql AS $$
-BEGIN
-    IF p_table = 'pros_pro_services' THEN
-        UPDATE pros_zonecell SET offered_services = pros_offered_services(p_pro)
-        WHERE pro_id = p_pro;
-    ELSE
-        UPDATE pros_zonecell SET week_hours = pros_week_hours(p_pro) WHERE pro_id = p_pro;
-    END IF;
-END $$;
-
+"""
+    + _FILL_AND_REFRESH.format(lock_new="", lock_pro="")
+    + """
 DROP FUNCTION IF EXISTS pros_zonecell_lock(bigint);
 """
+)
 
 
 class Migration(migrations.Migration):
